@@ -1,0 +1,89 @@
+"""Storefront: a self-hostable web shop. `create_app` builds the Flask app from a list of register steps."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from storefront.config import load_config
+from storefront.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config=None):
+    """Build the app from the environment; `config` (a mapping) overrides settings, e.g. in tests.
+
+    Raises storefront.config.ConfigError when a setting is missing or malformed.
+    """
+    app = Flask(__name__)
+    app.config.update(load_config(instance_path=app.instance_path))
+    app.config.update(config or {})
+    for register in (register_logging, register_extensions, register_blueprints, register_templates, register_cli):
+        register(app)
+    return app
+
+
+def register_logging(app):
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["REDIS_URL"] is None and not app.testing:
+        app.logger.info("REDIS_URL not set: background jobs run in-process in the web app (no worker needed)")
+
+
+def register_extensions(app):
+    from storefront.storage import init_storage
+
+    db.init_app(app)
+    # Migrations live beside the package, so `flask db` works from any folder.
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    init_storage(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def register_blueprints(app):
+    from storefront import errors, health, media
+    from storefront.accounts import bp as accounts_bp
+    from storefront.admin import bp as admin_bp
+    from storefront.catalog import bp as catalog_bp
+
+    for blueprint in (catalog_bp, accounts_bp, admin_bp, health.bp, media.bp, errors.bp):
+        app.register_blueprint(blueprint)
+
+
+def register_templates(app):
+    from storefront.money import format_money
+    from storefront.storage import get_storage
+
+    app.jinja_env.filters["money"] = lambda amount, currency: format_money(amount, currency)
+    app.jinja_env.globals["media_url"] = lambda key: get_storage().public_url(key)
+
+
+def register_cli(app):
+    from storefront.cli import create_admin_command, seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    from storefront.accounts.models import User
+
+    user = db.session.get(User, int(user_id))
+    # A user blocked mid-session is logged out on their next request.
+    return user if user is not None and not user.is_blocked else None

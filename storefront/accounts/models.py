@@ -1,0 +1,68 @@
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from storefront.clock import utcnow
+from storefront.extensions import db
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    ADMIN = "admin"
+    SUPERADMIN = "superadmin"
+
+
+def normalise_email(email):
+    """Emails are unique regardless of case, so they are stored lower-cased and trimmed."""
+    return email.strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('customer', 'admin', 'superadmin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.CUSTOMER.value)
+    is_blocked: Mapped[bool] = mapped_column(default=False)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
+    blocked_at: Mapped[datetime | None]
+    terms_version: Mapped[str | None] = mapped_column(String(32))
+    terms_accepted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    @validates("email")
+    def _normalise_email(self, _key, email):
+        return normalise_email(email)
+
+    @property
+    def is_admin(self):
+        return self.role in {Role.ADMIN, Role.SUPERADMIN}
+
+    @property
+    def is_active(self):
+        # Flask-Login refuses to log in inactive users; blocked users are inactive.
+        return not self.is_blocked
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class PasswordResetToken(db.Model):
+    """A single-use reset token; only its SHA-256 is stored, so a leaked table cannot reset passwords."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = db.relationship()

@@ -1,0 +1,59 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SearchField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Length as MaxLength
+
+from storefront.money import parse_major_amount
+
+SORT_CHOICES = [
+    SelectChoice("newest", "Newest first"),
+    SelectChoice("price_asc", "Price: low to high"),
+    SelectChoice("price_desc", "Price: high to low"),
+]
+ALL_CATEGORIES = SelectChoice("", "All categories")
+
+
+class CatalogFilterForm(FlaskForm):
+    """The catalogue's query string. A GET form: no CSRF, and every field optional."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search", validators=[Optional(), MaxLength(max=100, message="Search for at most 100 characters.")])
+    category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False, default="")
+    # No Optional(): the inline validators below must run to set `.cents`, None when left empty.
+    min_price = StringField("Min price")
+    max_price = StringField("Max price")
+    sort = SelectField("Sort by", choices=SORT_CHOICES, default="newest")
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Page must be 1 or more.")])
+
+    def __init__(self, formdata, categories, currency):
+        super().__init__(formdata)
+        self.currency = currency
+        self.category.choices = [ALL_CATEGORIES] + [SelectChoice(c.slug, c.name) for c in categories]
+
+    def validate_category(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("There is no such category.")
+
+    def validate_min_price(self, field):
+        field.cents = self._cents(field)
+
+    def validate_max_price(self, field):
+        field.cents = self._cents(field)
+        low = getattr(self.min_price, "cents", None)
+        if low is not None and field.cents is not None and field.cents < low:
+            raise ValidationError("Max price must not be below the min price.")
+
+    def _cents(self, field):
+        if not field.data:
+            return None
+        try:
+            return parse_major_amount(field.data, self.currency)
+        except ValueError as reason:
+            raise ValidationError(f"{field.label.text} {reason}.") from None
+
+    @property
+    def has_filters(self):
+        return any([self.q.data, self.category.data, self.min_price.data, self.max_price.data])

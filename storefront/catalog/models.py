@@ -1,0 +1,94 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.clock import utcnow
+from storefront.extensions import db
+
+
+class ProductKind(StrEnum):
+    DIGITAL = "digital"
+    PHYSICAL = "physical"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("kind IN ('digital', 'physical')", name="kind_known"),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+        Index("ix_products_published_created", "is_published", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    price_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(16))
+    is_published: Mapped[bool] = mapped_column(default=False)
+    # Units on hand for physical goods; digital goods have no stock (NULL).
+    stock: Mapped[int | None]
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+    files: Mapped[list["ProductFile"]] = relationship(back_populates="product", cascade="all, delete-orphan")
+
+    @property
+    def is_digital(self):
+        return self.kind == ProductKind.DIGITAL
+
+    @property
+    def in_stock(self):
+        return self.is_digital or (self.stock or 0) > 0
+
+    @property
+    def main_image(self):
+        return self.images[0] if self.images else None
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(300))
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+class ProductFile(db.Model):
+    """A deliverable of a digital product; the storage key is private and never shown to shoppers."""
+
+    __tablename__ = "product_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="files")

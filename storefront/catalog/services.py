@@ -1,0 +1,77 @@
+"""Catalogue queries. Every listing runs a fixed number of statements, however many products it shows."""
+
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from storefront.catalog.models import Category, Product
+from storefront.extensions import db
+
+SORT_ORDERS = {
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+    "price_asc": (Product.price_cents.asc(), Product.id.asc()),
+    "price_desc": (Product.price_cents.desc(), Product.id.desc()),
+}
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    text: str = ""
+    category_slug: str = ""
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+
+def list_categories():
+    return db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+
+
+def _escape_like(word):
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(statement, query):
+    for word in query.text.split():
+        pattern = f"%{_escape_like(word)}%"
+        statement = statement.where(
+            or_(Product.title.ilike(pattern, escape="\\"), Product.description_md.ilike(pattern, escape="\\"))
+        )
+    if query.category_slug:
+        statement = statement.join(Product.category).where(Category.slug == query.category_slug)
+    if query.min_price_cents is not None:
+        statement = statement.where(Product.price_cents >= query.min_price_cents)
+    if query.max_price_cents is not None:
+        statement = statement.where(Product.price_cents <= query.max_price_cents)
+    return statement
+
+
+def search_products(query, per_page):
+    """A page of published products matching `query`; a page past the end comes back empty."""
+    statement = (
+        _filtered(select(Product).where(Product.is_published.is_(True)), query)
+        .options(joinedload(Product.category), selectinload(Product.images))
+        .order_by(*SORT_ORDERS[query.sort])
+    )
+    return db.paginate(statement, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def get_product_for_display(slug, include_unpublished=False):
+    """The product with this slug, or None when it does not exist or is hidden from this viewer."""
+    statement = select(Product).where(Product.slug == slug).options(selectinload(Product.images))
+    if not include_unpublished:
+        statement = statement.where(Product.is_published.is_(True))
+    return db.session.scalar(statement)
+
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "pre", "hr"}
+
+
+def render_description(markdown_text):
+    """Markdown to HTML that keeps only harmless tags, so a pasted <script> never reaches a shopper."""
+    html = markdown.markdown(markdown_text or "", output_format="html")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="nofollow noopener")

@@ -1,0 +1,57 @@
+"""Command-line tools: `flask seed-demo` and `flask create-admin EMAIL`."""
+
+import os
+import secrets
+
+import click
+from email_validator import EmailNotValidError, validate_email
+
+from storefront.accounts import services as accounts
+from storefront.accounts.forms import MIN_PASSWORD_LENGTH
+from storefront.accounts.models import Role
+from storefront.demo import DEMO_ADMIN_EMAIL, seed_demo_catalog
+from storefront.extensions import db
+
+ADMIN_PASSWORD_VARIABLE = "STOREFRONT_ADMIN_PASSWORD"
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Fill the shop with demo categories, products, images, files and an admin. Safe to run again."""
+    report = seed_demo_catalog()
+    admin = accounts.find_user_by_email(DEMO_ADMIN_EMAIL)
+    password = None
+    if admin is None:
+        password = secrets.token_urlsafe(12)
+        accounts.register_user(DEMO_ADMIN_EMAIL, password, terms_version=None, role=Role.SUPERADMIN)
+    db.session.commit()
+    click.echo(f"Demo catalogue: {report.created} products created, {report.existing} already there.")
+    if password:
+        click.echo(f"Demo admin created: {DEMO_ADMIN_EMAIL} / {password}  (log in at /account/login)")
+    else:
+        click.echo(f"Demo admin {DEMO_ADMIN_EMAIL} already exists; its password is unchanged.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+def create_admin_command(email):
+    """Create an admin, or promote an existing user. The password comes from $STOREFRONT_ADMIN_PASSWORD or a prompt."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as invalid:
+        raise click.BadParameter(str(invalid), param_hint="EMAIL") from None
+    user = accounts.find_user_by_email(email)
+    if user is not None:
+        if user.role == Role.CUSTOMER:
+            user.role = Role.ADMIN.value
+        db.session.commit()
+        click.echo(f"{user.email} is now an {user.role}.")
+        return
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", param_hint="password")
+    accounts.register_user(email, password, terms_version=None, role=Role.ADMIN)
+    db.session.commit()
+    click.echo(f"Admin {email.lower()} created.")

@@ -1,0 +1,221 @@
+"""Configuration read from the environment and validated once, at start-up.
+
+`load_config(environ, instance_path)` returns a plain dict for `app.config`. Any malformed or missing
+required value raises `ConfigError` whose message names the variable, so start-up fails with one clear line.
+"""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
+
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_UNSAFE_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "test"}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def _flag(environ, name, default=False):
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
+
+
+def _positive_int(environ, name, default, minimum=1, maximum=None):
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (got {raw!r})") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigError(f"{name} must be {bounds} (got {value})")
+    return value
+
+
+def _choice(environ, name, choices, default):
+    value = environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(sorted(choices))} (got {value!r})")
+    return value
+
+
+def is_production(environ):
+    """Production when STOREFRONT_ENV or FLASK_ENV says so."""
+    return "production" in {environ.get("STOREFRONT_ENV", "").lower(), environ.get("FLASK_ENV", "").lower()}
+
+
+def normalise_database_url(raw, instance_path):
+    """Accept sqlite and Postgres URLs; Heroku-style `postgres://` becomes `postgresql+psycopg://`."""
+    if not raw:
+        return URL.create("sqlite", database=str(Path(instance_path) / "storefront.db")).render_as_string()
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a valid database URL (got {_redact(raw)!r})") from None
+    if url.get_backend_name() == "postgresql":
+        if url.drivername != "postgresql+psycopg":
+            url = url.set(drivername="postgresql+psycopg")
+        if not url.database:
+            raise ConfigError("DATABASE_URL must name a database (postgresql://user@host/NAME)")
+    elif url.get_backend_name() != "sqlite":
+        raise ConfigError(f"DATABASE_URL must be a postgres:// or sqlite:// URL (got {url.drivername!r})")
+    return url.render_as_string(hide_password=False)
+
+
+def _redact(raw):
+    parts = urlsplit(raw)
+    if parts.password:
+        return raw.replace(parts.password, "***")
+    return raw
+
+
+def _http_url(environ, name, default):
+    value = environ.get(name, default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL such as https://shop.example.com (got {value!r})")
+    return value
+
+
+def _redis_url(environ):
+    value = environ.get("REDIS_URL", "").strip()
+    if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {_redact(value)!r})")
+    return value or None
+
+
+def _secret_key(environ, instance_path, production):
+    value = environ.get("SECRET_KEY", "").strip()
+    if production:
+        if not value:
+            raise ConfigError("SECRET_KEY is required in production (set a long random value)")
+        if value.lower() in KNOWN_UNSAFE_SECRETS or len(value) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(f"SECRET_KEY is unsafe for production: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+        return value
+    return value or _local_secret_key(Path(instance_path))
+
+
+def _local_secret_key(instance_path):
+    """Generate a key once into instance/ so sessions survive restarts of a local run."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    log.warning("SECRET_KEY not set: generated one into %s (fine for a local run, never for production)", key_file)
+    return key
+
+
+def _payment_settings(environ):
+    stripe_key = environ.get("STRIPE_SECRET_KEY", "").strip()
+    gateway = _choice(environ, "PAYMENT_GATEWAY", {"stripe", "dummy"}, "stripe" if stripe_key else "dummy")
+    if gateway == "stripe" and not stripe_key:
+        raise ConfigError("STRIPE_SECRET_KEY is required when PAYMENT_GATEWAY=stripe")
+    return {
+        "PAYMENT_GATEWAY": gateway,
+        "STRIPE_SECRET_KEY": stripe_key or None,
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": environ.get("STRIPE_API_BASE") or None,
+    }
+
+
+def _storage_settings(environ, instance_path):
+    backend = _choice(environ, "STORAGE_BACKEND", {"local", "s3"}, "local")
+    if backend == "s3" and not environ.get("S3_BUCKET"):
+        raise ConfigError("S3_BUCKET is required when STORAGE_BACKEND=s3")
+    return {
+        "STORAGE_BACKEND": backend,
+        "STORAGE_LOCAL_ROOT": environ.get("STORAGE_LOCAL_ROOT") or str(Path(instance_path) / "storage"),
+        "S3_BUCKET": environ.get("S3_BUCKET") or None,
+        "S3_PUBLIC_BUCKET": environ.get("S3_PUBLIC_BUCKET") or None,
+        "S3_ENDPOINT_URL": environ.get("S3_ENDPOINT_URL") or None,
+        "S3_REGION": environ.get("S3_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+    }
+
+
+def _mail_settings(environ):
+    backend = _choice(environ, "MAIL_BACKEND", {"outbox", "smtp"}, "smtp" if environ.get("MAIL_URL") else "outbox")
+    if backend == "smtp" and not environ.get("MAIL_URL"):
+        raise ConfigError("MAIL_URL is required when MAIL_BACKEND=smtp (smtp://user:password@host:587)")
+    return {
+        "MAIL_BACKEND": backend,
+        "MAIL_URL": environ.get("MAIL_URL") or None,
+        "MAIL_FROM": environ.get("MAIL_FROM", "Storefront <shop@localhost>"),
+    }
+
+
+def _refuse_unsafe_production(config, environ):
+    if config["DEBUG"]:
+        raise ConfigError("FLASK_DEBUG must be off in production")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _flag(environ, "ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigError("DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1")
+
+
+def _engine_options(database_url):
+    if database_url.startswith("sqlite"):
+        # Two gunicorn workers write to one file: wait for the lock instead of failing at once.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def load_config(environ=None, instance_path="instance"):
+    """Build the app configuration from `environ` (default: os.environ); raises ConfigError."""
+    environ = os.environ if environ is None else environ
+    production = is_production(environ)
+    database_url = normalise_database_url(environ.get("DATABASE_URL", "").strip(), instance_path)
+    config = {
+        "PRODUCTION": production,
+        "DEBUG": _flag(environ, "FLASK_DEBUG"),
+        "SECRET_KEY": _secret_key(environ, instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "REDIS_URL": _redis_url(environ),
+        "BASE_URL": _http_url(environ, "BASE_URL", "http://127.0.0.1:5000"),
+        "STORE_NAME": environ.get("STORE_NAME", "Storefront"),
+        "STORE_CURRENCY": _currency(environ),
+        "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11"),
+        "CATALOG_PAGE_SIZE": _positive_int(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
+        "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        **_payment_settings(environ),
+        **_storage_settings(environ, instance_path),
+        **_mail_settings(environ),
+    }
+    if production:
+        _refuse_unsafe_production(config, environ)
+    return config
+
+
+def _currency(environ):
+    value = environ.get("STORE_CURRENCY", "USD").strip().upper()
+    if len(value) != 3 or not value.isalpha():
+        raise ConfigError(f"STORE_CURRENCY must be a three-letter ISO 4217 code such as USD (got {value!r})")
+    return value

@@ -1,0 +1,111 @@
+"""Demo catalogue for a fresh shop: categories, products of both kinds, Pillow-drawn images and small files."""
+
+import io
+from dataclasses import dataclass
+
+from flask import current_app
+from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import select
+
+from storefront.catalog.models import Category, Product, ProductFile, ProductImage, ProductKind
+from storefront.extensions import db
+from storefront.storage import get_storage
+
+DEMO_ADMIN_EMAIL = "admin@example.com"
+IMAGE_SIZE = (800, 600)
+
+CATEGORIES = [("templates", "Templates"), ("prints", "Prints"), ("guides", "Guides"), ("stationery", "Stationery")]
+
+# slug, title, category, kind, price in cents, stock (physical only), colour
+PRODUCTS = [
+    ("invoice-template-pack", "Invoice Template Pack", "templates", "digital", 1200, None, "#2f6f8f"),
+    ("wedding-planner-sheets", "Wedding Planner Sheets", "templates", "digital", 900, None, "#b05d7a"),
+    ("resume-kit", "Minimal Résumé Kit", "templates", "digital", 1500, None, "#4a4a8a"),
+    ("social-media-calendar", "Social Media Calendar 2027", "templates", "digital", 700, None, "#3c8d5a"),
+    ("mountain-dawn-print", "Mountain Dawn Art Print", "prints", "physical", 3500, 12, "#c4733b"),
+    ("city-lines-print", "City Lines Poster", "prints", "physical", 2900, 4, "#2d2d2d"),
+    ("personalised-star-map", "Personalised Star Map (PDF)", "prints", "digital", 1900, None, "#1d2b53"),
+    ("botanical-set", "Botanical Print Set of 3", "prints", "physical", 5400, 0, "#5b8c3a"),
+    ("pricing-guide", "The Small Shop Pricing Guide", "guides", "digital", 2400, None, "#8a5a2b"),
+    ("photo-editing-guide", "Photo Editing Field Guide", "guides", "digital", 1800, None, "#6b4c9a"),
+    ("linen-notebook", "Linen Notebook A5", "stationery", "physical", 1600, 30, "#a08c6c"),
+    ("brass-pen", "Brass Pocket Pen", "stationery", "physical", 4200, 7, "#b8912f"),
+    ("sticker-sheet", "Studio Sticker Sheet", "stationery", "physical", 500, 100, "#d04a4a"),
+    ("font-pairing-cards", "Font Pairing Cards (PDF)", "guides", "digital", 0, None, "#3a7ca5"),
+]
+
+DESCRIPTION = """A demo product for **{title}**.
+
+- Made by a small team
+- {kind_line}
+
+Questions? Reply to your receipt email and a person answers."""
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    created: int
+    existing: int
+
+
+def _draw_image(title, colour):
+    image = Image.new("RGB", IMAGE_SIZE, colour)
+    draw = ImageDraw.Draw(image)
+    for step in range(0, IMAGE_SIZE[1], 24):
+        draw.line([(0, step), (IMAGE_SIZE[0], step + 120)], fill=(255, 255, 255, 40), width=2)
+    font = ImageFont.load_default(size=44)
+    draw.multiline_text((48, IMAGE_SIZE[1] - 160), title.replace(" (", "\n("), font=font, fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _draw_pdf(title):
+    page = Image.new("RGB", (595, 842), "white")
+    ImageDraw.Draw(page).text((60, 80), f"{title}\n\nThank you for your purchase.", font=ImageFont.load_default(size=28), fill="black")
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF")
+    return buffer.getvalue()
+
+
+def _ensure_categories():
+    existing = {c.slug: c for c in db.session.scalars(select(Category))}
+    for position, (slug, name) in enumerate(CATEGORIES):
+        if slug not in existing:
+            existing[slug] = Category(slug=slug, name=name, position=position)
+            db.session.add(existing[slug])
+    return existing
+
+
+def _create_product(spec, category):
+    slug, title, _, kind, price, stock, colour = spec
+    kind_line = "Instant download after payment" if kind == ProductKind.DIGITAL else "Ships within 3 working days"
+    product = Product(
+        slug=slug,
+        title=title,
+        description_md=DESCRIPTION.format(title=title, kind_line=kind_line),
+        price_cents=price,
+        currency=current_app.config["STORE_CURRENCY"],
+        kind=kind,
+        is_published=True,
+        stock=stock,
+        category=category,
+    )
+    storage = get_storage()
+    image_key = storage.put(f"products/{slug}/cover.jpg", _draw_image(title, colour), "image/jpeg", public=True)
+    product.images.append(ProductImage(storage_key=image_key, alt_text=f"Cover of {title}", width=IMAGE_SIZE[0], height=IMAGE_SIZE[1]))
+    if kind == ProductKind.DIGITAL:
+        pdf = _draw_pdf(title)
+        file_key = storage.put(f"products/{slug}/{slug}.pdf", pdf, "application/pdf")
+        product.files.append(ProductFile(storage_key=file_key, file_name=f"{slug}.pdf", size_bytes=len(pdf), content_type="application/pdf"))
+    db.session.add(product)
+
+
+def seed_demo_catalog():
+    """Add whatever demo categories and products are missing (matched by slug); never duplicates. Caller commits."""
+    categories = _ensure_categories()
+    existing = set(db.session.scalars(select(Product.slug).where(Product.slug.in_([p[0] for p in PRODUCTS]))))
+    missing = [spec for spec in PRODUCTS if spec[0] not in existing]
+    for spec in missing:
+        _create_product(spec, categories[spec[2]])
+    return SeedReport(created=len(missing), existing=len(existing))

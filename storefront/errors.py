@@ -1,0 +1,38 @@
+"""Friendly error pages. htmx requests get the bare message so it can be swapped in place."""
+
+from flask import Blueprint, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from storefront.htmx import is_htmx
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have access to this page.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    413: "That upload is too large.",
+    429: "Too many requests. Please wait a moment and try again.",
+}
+
+
+def _render_error(status, title, message):
+    template = "errors/_message.html" if is_htmx() else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return _render_error(400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again.")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    return _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+
+
+@bp.app_errorhandler(500)
+def server_error(_error):
+    return _render_error(500, "Something went wrong", "Sorry, something went wrong on our side. Please try again.")

@@ -1,0 +1,35 @@
+"""Money is integer minor units plus an ISO 4217 currency; this is the one place that formats and parses it."""
+
+from decimal import Decimal, InvalidOperation
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+# Currencies without minor units; everything else here uses cents.
+ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW"}
+
+
+def minor_unit_exponent(currency):
+    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+
+
+def format_money(amount_minor, currency):
+    """Format integer minor units for display: format_money(1999, "USD") -> "$19.99"."""
+    exponent = minor_unit_exponent(currency)
+    major = Decimal(amount_minor).scaleb(-exponent)
+    number = f"{major:,.{exponent}f}"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{symbol}{number}" if symbol else f"{number} {currency.upper()}"
+
+
+def parse_major_amount(text, currency):
+    """Parse a typed amount such as "12.50" into minor units; raises ValueError with a shopper-readable reason."""
+    exponent = minor_unit_exponent(currency)
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError("must be a number such as 12.50") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError("must be zero or more")
+    minor = value.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        raise ValueError(f"can have at most {exponent} decimal places")
+    return int(minor)

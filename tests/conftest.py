@@ -1,0 +1,111 @@
+"""Shared fixtures. The database comes from DATABASE_URL (CI runs the suite on SQLite and on Postgres);
+without it, a throwaway SQLite file is used. The schema is built once per run by the real migrations."""
+
+import os
+import tempfile
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+_scratch = tempfile.mkdtemp(prefix="storefront-tests-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_scratch}/test.db")
+os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-anything"
+os.environ["STORAGE_LOCAL_ROOT"] = os.path.join(_scratch, "storage")
+for _name in ("STOREFRONT_ENV", "FLASK_ENV", "FLASK_DEBUG", "MAIL_URL", "MAIL_BACKEND", "STRIPE_SECRET_KEY"):
+    os.environ.pop(_name, None)
+
+from flask_migrate import downgrade, upgrade  # noqa: E402
+
+from storefront import create_app  # noqa: E402
+from storefront.extensions import db  # noqa: E402
+from tests.factories import DEFAULT_PASSWORD  # noqa: E402
+
+TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture(scope="session")
+def _schema():
+    """Build the schema from the migrations once, starting from an empty database."""
+    app = create_app(TEST_SETTINGS)
+    with app.app_context():
+        downgrade(revision="base")
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def app(_schema):
+    app = create_app(TEST_SETTINGS)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+
+
+def _empty_all_tables():
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def htmx(client):
+    """GET like htmx does: the server answers with a fragment."""
+
+    def get(url, **kwargs):
+        return client.get(url, headers={"HX-Request": "true"}, **kwargs)
+
+    return get
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email, password=DEFAULT_PASSWORD, remember=False):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/account/login", data=data)
+
+    def logout(self):
+        return self._client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements run inside it: `with count_queries() as seen: ...; seen.count`."""
+
+    @contextmanager
+    def counting():
+        seen = type("Seen", (), {"statements": []})()
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        seen.count = len(seen.statements)
+
+    return counting
