@@ -143,9 +143,8 @@ def _payment_settings(environ):
 
 
 def _storage_settings(environ, instance_path):
-    backend = _choice(environ, "STORAGE_BACKEND", {"local", "s3"}, "local")
-    if backend == "s3" and not environ.get("S3_BUCKET"):
-        raise ConfigError("S3_BUCKET is required when STORAGE_BACKEND=s3")
+    # The S3 backend is not built yet; its settings are read so deployments can be prepared.
+    backend = _choice(environ, "STORAGE_BACKEND", {"local"}, "local")
     return {
         "STORAGE_BACKEND": backend,
         "STORAGE_LOCAL_ROOT": environ.get("STORAGE_LOCAL_ROOT") or str(Path(instance_path) / "storage"),
@@ -156,13 +155,19 @@ def _storage_settings(environ, instance_path):
     }
 
 
+MAIL_URL_SCHEMES = {"smtp", "smtps", "smtp+starttls"}
+
+
 def _mail_settings(environ):
-    backend = _choice(environ, "MAIL_BACKEND", {"outbox", "smtp"}, "smtp" if environ.get("MAIL_URL") else "outbox")
-    if backend == "smtp" and not environ.get("MAIL_URL"):
-        raise ConfigError("MAIL_URL is required when MAIL_BACKEND=smtp (smtp://user:password@host:587)")
+    mail_url = environ.get("MAIL_URL", "").strip()
+    backend = _choice(environ, "MAIL_BACKEND", {"outbox", "smtp"}, "smtp" if mail_url else "outbox")
+    if backend == "smtp" and not mail_url:
+        raise ConfigError("MAIL_URL is required when MAIL_BACKEND=smtp (smtp+starttls://user:password@host:587)")
+    if mail_url and (urlsplit(mail_url).scheme not in MAIL_URL_SCHEMES or not urlsplit(mail_url).hostname):
+        raise ConfigError(f"MAIL_URL must look like smtp://host:25, smtps://host:465 or smtp+starttls://host:587 (got {_redact(mail_url)!r})")
     return {
         "MAIL_BACKEND": backend,
-        "MAIL_URL": environ.get("MAIL_URL") or None,
+        "MAIL_URL": mail_url or None,
         "MAIL_FROM": environ.get("MAIL_FROM", "Storefront <shop@localhost>"),
     }
 

@@ -20,7 +20,7 @@ CATEGORIES = [("templates", "Templates"), ("prints", "Prints"), ("guides", "Guid
 PRODUCTS = [
     ("invoice-template-pack", "Invoice Template Pack", "templates", "digital", 1200, None, "#2f6f8f"),
     ("wedding-planner-sheets", "Wedding Planner Sheets", "templates", "digital", 900, None, "#b05d7a"),
-    ("resume-kit", "Minimal Résumé Kit", "templates", "digital", 1500, None, "#4a4a8a"),
+    ("cv-kit", "Minimal CV Kit", "templates", "digital", 1500, None, "#4a4a8a"),
     ("social-media-calendar", "Social Media Calendar 2027", "templates", "digital", 700, None, "#3c8d5a"),
     ("mountain-dawn-print", "Mountain Dawn Art Print", "prints", "physical", 3500, 12, "#c4733b"),
     ("city-lines-print", "City Lines Poster", "prints", "physical", 2900, 4, "#2d2d2d"),

@@ -56,6 +56,15 @@ def _empty_all_tables():
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
+@pytest.fixture(scope="session")
+def redis_url():
+    """The real Redis the suite runs beside (scripts/test and CI set REDIS_URL)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.fail("REDIS_URL must point at a real Redis server; run the suite through scripts/test")
+    return url
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
