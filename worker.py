@@ -1,15 +1,28 @@
-"""The RQ worker process (Procfile `worker`): runs the app's queues with RQ's scheduler.
+"""The RQ worker process (Procfile `worker`): runs the app's queues with RQ's scheduler (for retries with
+back-off) and, in a child process, exactly one RQ cron scheduler for the periodic jobs in storefront/cron.py.
+Set RUN_CRON=0 on any extra worker so the periodic jobs are not scheduled twice.
 
 SIGTERM triggers RQ's warm shutdown: the current job finishes, then the worker exits.
 """
 
+import multiprocessing
+import os
 import sys
 
+from redis import Redis
 from rq import Worker
+from rq.cron import CronScheduler
 
 from storefront import create_app
 from storefront.config import ConfigError
+from storefront.extensions import db
 from storefront.jobs import QUEUE_NAMES, redis_connection
+
+
+def run_cron(redis_url):
+    scheduler = CronScheduler(connection=Redis.from_url(redis_url))
+    scheduler.load_config_from_file("storefront.cron")
+    scheduler.start()
 
 
 def main():
@@ -20,9 +33,14 @@ def main():
     with app.app_context():
         connection = redis_connection()
         if connection is None:
-            sys.exit("storefront worker: REDIS_URL is not set, so there is no queue to work on (jobs run in the web app)")
-        worker = Worker(QUEUE_NAMES, connection=connection)
-        worker.work(with_scheduler=True)
+            sys.exit(
+                "storefront worker: REDIS_URL is not set, so there is no queue to work on (jobs run in the web app)"
+            )
+        if os.environ.get("RUN_CRON", "1") != "0":
+            multiprocessing.Process(target=run_cron, args=(app.config["REDIS_URL"],), daemon=True).start()
+        # RQ forks a work horse per job; it must open its own database connections, not share ours.
+        os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
+        Worker(QUEUE_NAMES, connection=connection).work(with_scheduler=True)
 
 
 if __name__ == "__main__":

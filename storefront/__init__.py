@@ -59,9 +59,13 @@ def register_blueprints(app):
     from storefront import errors, health, media
     from storefront.accounts import bp as accounts_bp
     from storefront.admin import bp as admin_bp
+    from storefront.cart import bp as cart_bp
     from storefront.catalog import bp as catalog_bp
+    from storefront.checkout import bp as checkout_bp
+    from storefront.payments import bp as payments_bp
 
-    for blueprint in (catalog_bp, accounts_bp, admin_bp, health.bp, media.bp, errors.bp):
+    blueprints = (catalog_bp, cart_bp, checkout_bp, payments_bp, accounts_bp, admin_bp, health.bp, media.bp, errors.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
@@ -74,10 +78,10 @@ def register_templates(app):
 
 
 def register_cli(app):
-    from storefront.cli import create_admin_command, seed_demo_command
+    from storefront.cli import carts_command, create_admin_command, orders_command, seed_demo_command
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(create_admin_command)
+    for command in (seed_demo_command, create_admin_command, carts_command, orders_command):
+        app.cli.add_command(command)
 
 
 @login_manager.user_loader

@@ -9,8 +9,10 @@ from email_validator import EmailNotValidError, validate_email
 from storefront.accounts import services as accounts
 from storefront.accounts.forms import MIN_PASSWORD_LENGTH
 from storefront.accounts.models import Role
+from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.demo import DEMO_ADMIN_EMAIL, seed_demo_catalog
 from storefront.extensions import db
+from storefront.orders.tasks import expire_overdue_orders_job
 
 ADMIN_PASSWORD_VARIABLE = "STOREFRONT_ADMIN_PASSWORD"
 
@@ -55,3 +57,25 @@ def create_admin_command(email):
     accounts.register_user(email, password, terms_version=None, role=Role.ADMIN)
     db.session.commit()
     click.echo(f"Admin {email.lower()} created.")
+
+
+@click.group("carts")
+def carts_command():
+    """Cart maintenance."""
+
+
+@carts_command.command("expire")
+def expire_carts_command():
+    """Mark carts untouched for CART_ABANDON_AFTER_HOURS as abandoned (the worker also does this every 15 minutes)."""
+    click.echo(f"{expire_abandoned_carts_job()} cart(s) marked abandoned.")
+
+
+@click.group("orders")
+def orders_command():
+    """Order maintenance."""
+
+
+@orders_command.command("expire")
+def expire_orders_command():
+    """Expire pending orders past their checkout window and release their stock (the worker does this every minute)."""
+    click.echo(f"{expire_overdue_orders_job()} order(s) expired.")

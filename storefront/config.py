@@ -37,7 +37,7 @@ def _flag(environ, name, default=False):
     raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
 
 
-def _positive_int(environ, name, default, minimum=1, maximum=None):
+def _int_setting(environ, name, default, minimum=1, maximum=None):
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -68,7 +68,7 @@ def normalise_database_url(raw, instance_path):
     if not raw:
         return URL.create("sqlite", database=str(Path(instance_path) / "storefront.db")).render_as_string()
     if raw.startswith("postgres://"):
-        raw = "postgresql://" + raw[len("postgres://"):]
+        raw = "postgresql://" + raw[len("postgres://") :]
     try:
         url = make_url(raw)
     except ArgumentError:
@@ -111,7 +111,9 @@ def _secret_key(environ, instance_path, production):
         if not value:
             raise ConfigError("SECRET_KEY is required in production (set a long random value)")
         if value.lower() in KNOWN_UNSAFE_SECRETS or len(value) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigError(f"SECRET_KEY is unsafe for production: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+            raise ConfigError(
+                f"SECRET_KEY is unsafe for production: use at least {MIN_SECRET_KEY_LENGTH} random characters"
+            )
         return value
     return value or _local_secret_key(Path(instance_path))
 
@@ -127,6 +129,24 @@ def _local_secret_key(instance_path):
     key_file.chmod(0o600)
     log.warning("SECRET_KEY not set: generated one into %s (fine for a local run, never for production)", key_file)
     return key
+
+
+def _country_codes(environ, name, default):
+    codes = [code.strip().upper() for code in environ.get(name, default).split(",") if code.strip()]
+    if not codes or any(len(code) != 2 or not code.isalpha() for code in codes):
+        raise ConfigError(f"{name} must be comma-separated two-letter country codes such as US,CA,GB")
+    return codes
+
+
+def _commerce_settings(environ):
+    return {
+        "CART_ABANDON_AFTER_HOURS": _int_setting(environ, "CART_ABANDON_AFTER_HOURS", 48),
+        # Stripe Checkout sessions live between 30 minutes and 24 hours.
+        "CHECKOUT_EXPIRES_MINUTES": _int_setting(environ, "CHECKOUT_EXPIRES_MINUTES", 60, minimum=30, maximum=1440),
+        "SHIPPING_FLAT_RATE_CENTS": _int_setting(environ, "SHIPPING_FLAT_RATE_CENTS", 500, minimum=0),
+        "FREE_SHIPPING_THRESHOLD_CENTS": _int_setting(environ, "FREE_SHIPPING_THRESHOLD_CENTS", 5000, minimum=0),
+        "SHIPPING_COUNTRIES": _country_codes(environ, "SHIPPING_COUNTRIES", "US,CA,GB,IE,DE,FR,NL,BE,AT,ES,IT,AU,NZ"),
+    }
 
 
 def _payment_settings(environ):
@@ -164,7 +184,8 @@ def _mail_settings(environ):
     if backend == "smtp" and not mail_url:
         raise ConfigError("MAIL_URL is required when MAIL_BACKEND=smtp (smtp+starttls://user:password@host:587)")
     if mail_url and (urlsplit(mail_url).scheme not in MAIL_URL_SCHEMES or not urlsplit(mail_url).hostname):
-        raise ConfigError(f"MAIL_URL must look like smtp://host:25, smtps://host:465 or smtp+starttls://host:587 (got {_redact(mail_url)!r})")
+        examples = "smtp://host:25, smtps://host:465 or smtp+starttls://host:587"
+        raise ConfigError(f"MAIL_URL must look like {examples} (got {_redact(mail_url)!r})")
     return {
         "MAIL_BACKEND": backend,
         "MAIL_URL": mail_url or None,
@@ -176,7 +197,9 @@ def _refuse_unsafe_production(config, environ):
     if config["DEBUG"]:
         raise ConfigError("FLASK_DEBUG must be off in production")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _flag(environ, "ALLOW_SQLITE_IN_PRODUCTION"):
-        raise ConfigError("DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1")
+        raise ConfigError(
+            "DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1"
+        )
 
 
 def _engine_options(database_url):
@@ -202,8 +225,9 @@ def load_config(environ=None, instance_path="instance"):
         "STORE_NAME": environ.get("STORE_NAME", "Storefront"),
         "STORE_CURRENCY": _currency(environ),
         "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11"),
-        "CATALOG_PAGE_SIZE": _positive_int(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
+        "CATALOG_PAGE_SIZE": _int_setting(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
         "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
+        **_commerce_settings(environ),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

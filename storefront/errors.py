@@ -25,7 +25,9 @@ def _render_error(status, title, message):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
-    return _render_error(400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again.")
+    return _render_error(
+        400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again."
+    )
 
 
 @bp.app_errorhandler(HTTPException)

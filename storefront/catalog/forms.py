@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.validators import Length as MaxLength
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from storefront.money import parse_major_amount
 
@@ -26,7 +26,9 @@ class CatalogFilterForm(FlaskForm):
     min_price = StringField("Min price")
     max_price = StringField("Max price")
     sort = SelectField("Sort by", choices=SORT_CHOICES, default="newest")
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Page must be 1 or more.")])
+    page = IntegerField(
+        "Page", default=1, validators=[Optional(), NumberRange(min=1, message="Page must be 1 or more.")]
+    )
 
     def __init__(self, formdata, categories, currency):
         super().__init__(formdata)

@@ -1,0 +1,102 @@
+"""What the shopper is about to pay: lines priced from the database, problems that block payment, totals."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+
+from storefront.cart.services import max_quantity
+from storefront.catalog.models import Product
+from storefront.extensions import db
+
+
+@dataclass
+class ReviewLine:
+    product: Product
+    quantity: int
+    # The price shown when the item was added (None for "buy now", which shows the current price).
+    seen_price_cents: int | None = None
+    cart_item_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def unit_price_cents(self):
+        return self.product.price_cents
+
+    @property
+    def line_total_cents(self):
+        return self.product.price_cents * self.quantity
+
+    @property
+    def price_changed(self):
+        return self.seen_price_cents is not None and self.seen_price_cents != self.product.price_cents
+
+
+@dataclass
+class Review:
+    lines: list[ReviewLine]
+    currency: str
+    subtotal_cents: int = 0
+    shipping_cents: int = 0
+    discount_cents: int = 0
+    tax_cents: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total_cents(self):
+        return self.subtotal_cents - self.discount_cents + self.shipping_cents + self.tax_cents
+
+    @property
+    def requires_shipping(self):
+        return any(not line.product.is_digital for line in self.lines)
+
+    @property
+    def can_pay(self):
+        return bool(self.lines) and not self.problems and not any(line.problem for line in self.lines)
+
+
+def _line_problem(product, quantity):
+    if not product.is_published:
+        return "No longer available: remove it to continue."
+    limit = max_quantity(product)
+    if limit == 0:
+        return "Out of stock: remove it to continue."
+    if quantity > limit:
+        return f"Only {limit} available: lower the quantity to continue."
+    return None
+
+
+def shipping_cents_for(subtotal_cents, requires_shipping):
+    """Flat rate for orders with physical items, free from FREE_SHIPPING_THRESHOLD_CENTS (0 turns that off)."""
+    if not requires_shipping:
+        return 0
+    threshold = current_app.config["FREE_SHIPPING_THRESHOLD_CENTS"]
+    if threshold and subtotal_cents >= threshold:
+        return 0
+    return current_app.config["SHIPPING_FLAT_RATE_CENTS"]
+
+
+def review(lines):
+    """Price `lines` from the products' current rows and collect what stops payment."""
+    currencies = {line.product.currency for line in lines}
+    currency = next(iter(currencies)) if len(currencies) == 1 else current_app.config["STORE_CURRENCY"]
+    result = Review(lines=lines, currency=currency)
+    if len(currencies) > 1:
+        result.problems.append("Your cart mixes currencies; buy these items in separate orders.")
+    for line in lines:
+        line.problem = _line_problem(line.product, line.quantity)
+    result.subtotal_cents = sum(line.line_total_cents for line in lines)
+    result.shipping_cents = shipping_cents_for(result.subtotal_cents, result.requires_shipping)
+    return result
+
+
+def review_cart(cart):
+    return review([ReviewLine(item.product, item.quantity, item.seen_price_cents, item.id) for item in cart.items])
+
+
+def review_buy_now(product_id, quantity):
+    """A one-line review for "buy now"; None when the product does not exist or is hidden."""
+    product = db.session.scalar(select(Product).where(Product.id == product_id, Product.is_published.is_(True)))
+    if product is None:
+        return None
+    return review([ReviewLine(product, quantity)])

@@ -1,0 +1,141 @@
+"""Checkout: review what will be charged, place the pending order, hand over to the gateway, then watch
+the order's status until the payment settles."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from storefront import jobs
+from storefront.cart.current import current_cart
+from storefront.checkout import bp
+from storefront.checkout.access import get_viewable_order, remember_order
+from storefront.checkout.forms import BuyNowForm, CheckoutForm
+from storefront.checkout.services import review_buy_now, review_cart
+from storefront.extensions import db
+from storefront.htmx import STOP_POLLING, render_page_or_fragment
+from storefront.orders import services as orders
+from storefront.orders.status import OrderStatus
+from storefront.payments.gateways import PaymentGatewayError, get_gateway
+
+INVALID = 422
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _refuse_blocked_user():
+    if current_user.is_authenticated and current_user.is_blocked:
+        abort(403)
+
+
+def _render_review(form, review, status=200, error=None):
+    return render_template("checkout/review.html", form=form, review=review, error=error), status
+
+
+@bp.get("/")
+def review():
+    _refuse_blocked_user()
+    cart = current_cart()
+    if cart is None or not cart.items:
+        flash("Your cart is empty.", "info")
+        return redirect(url_for("cart.show"))
+    return _render_review(CheckoutForm(source="cart"), review_cart(cart))
+
+
+@bp.post("/buy-now")
+def buy_now():
+    """Straight to checkout with one product, leaving the cart as it is."""
+    _refuse_blocked_user()
+    choice = BuyNowForm()
+    if not choice.validate():
+        abort(400)
+    found = review_buy_now(choice.product_id.data, choice.quantity.data)
+    if found is None:
+        abort(404)
+    form = CheckoutForm(
+        formdata=None, source="buy_now", product_id=choice.product_id.data, quantity=choice.quantity.data
+    )
+    return _render_review(form, found)
+
+
+def _review_for(form):
+    if form.source.data == "buy_now":
+        return review_buy_now(form.product_id.data or 0, form.quantity.data or 1), None
+    cart = current_cart()
+    return (review_cart(cart), cart) if cart is not None and cart.items else (None, None)
+
+
+@bp.post("/")
+def place():
+    _refuse_blocked_user()
+    form = CheckoutForm()
+    found, cart = _review_for(form)
+    if found is None:
+        flash("There is nothing to check out.", "info")
+        return redirect(url_for("cart.show"), code=303)
+    email = current_user.email if _user() else form.email.data
+    if not form.validate() or not email:
+        if not email:
+            form.email.errors = [*form.email.errors, "Enter your email so we can send the receipt."]
+        return _render_review(form, found, INVALID)
+    if not found.can_pay:
+        return _render_review(form, found, INVALID, "Some items need your attention before paying.")
+    gateway = get_gateway()
+    try:
+        order = orders.place_order(found, email, _user(), gateway.name, cart.id if cart is not None else None)
+    except orders.CheckoutError as refused:
+        jobs.rollback()
+        return _render_review(form, _review_for(form)[0], 409, str(refused))
+    jobs.commit()
+    remember_order(order)
+    return _hand_over_to_gateway(order, gateway)
+
+
+def _hand_over_to_gateway(order, gateway):
+    try:
+        session = gateway.create_checkout_session(order)
+    except PaymentGatewayError as unavailable:
+        orders.give_up(order, OrderStatus.CANCELED, "The payment provider could not be reached.")
+        jobs.commit()
+        flash(str(unavailable), "error")
+        return redirect(url_for("cart.show"), code=303)
+    order.gateway_session_id = session.id
+    db.session.commit()
+    return redirect(session.url, code=303)
+
+
+@bp.get("/complete/<number>")
+def complete(number):
+    """Where the shopper lands after paying; the status fragment polls until the payment settles."""
+    return render_template("checkout/complete.html", order=get_viewable_order(number))
+
+
+@bp.get("/status/<number>")
+def status(number):
+    order = get_viewable_order(number)
+    response = render_page_or_fragment("checkout/complete.html", "checkout/_partials/status.html", order=order)
+    if order.is_settled:
+        response.status_code = STOP_POLLING
+    return response
+
+
+@bp.get("/returned/<number>")
+def returned(number):
+    """The gateway's "back" link: offer to cancel, or let the order expire on its own."""
+    return render_template("checkout/returned.html", order=get_viewable_order(number))
+
+
+@bp.post("/cancel/<number>")
+def cancel(number):
+    order = get_viewable_order(number)
+    if order.status == OrderStatus.PENDING and order.gateway_session_id:
+        try:
+            get_gateway(order.gateway).expire_session(order.gateway_session_id)
+        except PaymentGatewayError as unavailable:
+            flash(str(unavailable), "error")
+            return redirect(url_for("checkout.returned", number=number), code=303)
+    order = orders.lock_order(order.id)
+    if orders.give_up(order, OrderStatus.CANCELED, "Canceled by the shopper."):
+        flash(f"Order {order.number} was canceled; your cart is as you left it.", "info")
+    jobs.commit()
+    return redirect(url_for("cart.show"), code=303)

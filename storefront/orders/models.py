@@ -1,0 +1,124 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.clock import utcnow
+from storefront.extensions import db
+from storefront.orders.status import PAYMENT_SETTLED, OrderStatus
+
+_STATUS_VALUES = ", ".join(f"'{status.value}'" for status in OrderStatus)
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status_known"),
+        CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.PENDING.value)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_cents: Mapped[int]
+    discount_cents: Mapped[int] = mapped_column(default=0)
+    shipping_cents: Mapped[int] = mapped_column(default=0)
+    tax_cents: Mapped[int] = mapped_column(default=0)
+    total_cents: Mapped[int]
+    requires_shipping: Mapped[bool] = mapped_column(default=False)
+    # True while this order's physical items are subtracted from stock.
+    holds_stock: Mapped[bool] = mapped_column(default=False)
+    shipping_name: Mapped[str | None] = mapped_column(String(200))
+    shipping_address: Mapped[str | None] = mapped_column(Text)
+    gateway: Mapped[str] = mapped_column(String(16))
+    gateway_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # Set when the order came from the shopper's cart, which is emptied once the order is paid.
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    items: Mapped[list["OrderItem"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.id"
+    )
+    payment_events: Mapped[list["PaymentEvent"]] = relationship(order_by="PaymentEvent.id", viewonly=True)
+    events: Mapped[list["OrderEvent"]] = relationship(order_by="OrderEvent.id", viewonly=True)
+
+    @property
+    def amount_paid_cents(self):
+        return sum(e.amount_cents for e in self.payment_events if e.kind == PaymentEventKind.CHARGE_SUCCEEDED)
+
+    @property
+    def amount_refunded_cents(self):
+        return sum(e.amount_cents for e in self.payment_events if e.kind == PaymentEventKind.REFUND_SUCCEEDED)
+
+    @property
+    def is_settled(self):
+        return OrderStatus(self.status) in PAYMENT_SETTLED
+
+
+class OrderItem(db.Model):
+    """A line as sold: title, price and kind are copied so the order reads the same after the product changes."""
+
+    __tablename__ = "order_items"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    product_slug: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    unit_price_cents: Mapped[int]
+    quantity: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+    @property
+    def line_total_cents(self):
+        return self.unit_price_cents * self.quantity
+
+
+class PaymentEventKind(StrEnum):
+    CHARGE_SUCCEEDED = "charge_succeeded"
+    CHARGE_FAILED = "charge_failed"
+    REFUND_CREATED = "refund_created"
+    REFUND_SUCCEEDED = "refund_succeeded"
+
+
+class PaymentEvent(db.Model):
+    """Append-only record of money moving; the order's paid and refunded amounts are sums over these."""
+
+    __tablename__ = "payment_events"
+    # One row per provider object and kind: the same charge reported by two webhooks is recorded once.
+    __table_args__ = (UniqueConstraint("provider", "provider_object_id", "kind", name="uq_payment_events_object_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_object_id: Mapped[str] = mapped_column(String(255))
+    provider_event_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderEvent(db.Model):
+    """The order's timeline: every status change and notable fact, never edited."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str | None] = mapped_column(String(24))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,217 @@
+"""Order rules: placing an order atomically, moving it through its statuses, and holding or releasing stock.
+
+Callers own the transaction (they commit); side effects are deferred until that commit.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from storefront.cart.models import CartItem
+from storefront.catalog.models import Product
+from storefront.clock import utcnow
+from storefront.extensions import db
+from storefront.jobs import enqueue_after_commit
+from storefront.money import format_money
+from storefront.orders.models import Order, OrderEvent, OrderItem, PaymentEvent
+from storefront.orders.numbers import new_order_number
+from storefront.orders.status import UNSOLD, OrderStatus, check_transition
+
+NUMBER_ATTEMPTS = 5
+
+
+class CheckoutError(Exception):
+    """The order cannot be placed; the message is safe to show to the shopper."""
+
+
+class OutOfStock(CheckoutError):
+    pass
+
+
+def _physical_items_in_lock_order(pairs):
+    # Rows are always locked in product-id order so concurrent checkouts cannot deadlock.
+    return sorted(((pid, qty) for pid, qty, is_digital in pairs if not is_digital), key=lambda pair: pair[0])
+
+
+def _take_stock(pairs):
+    """Subtract stock for each (product_id, quantity, is_digital); False when any product has too little."""
+    for product_id, quantity in _physical_items_in_lock_order(pairs):
+        taken = db.session.execute(
+            update(Product)
+            .where(Product.id == product_id, Product.stock >= quantity)
+            .values(stock=Product.stock - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            return False
+    return True
+
+
+def _give_back_stock(pairs):
+    for product_id, quantity in _physical_items_in_lock_order(pairs):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _item_pairs(order):
+    return [(item.product_id, item.quantity, item.kind == "digital") for item in order.items if item.product_id]
+
+
+def record_event(order, message, from_status=None, to_status=None):
+    db.session.add(OrderEvent(order_id=order.id, from_status=from_status, to_status=to_status, message=message))
+
+
+def place_order(review, email, user=None, gateway="dummy", cart_id=None):
+    """Create a pending order from a payable `review`, reserving stock. Raises CheckoutError / OutOfStock.
+
+    Runs inside the caller's transaction; on OutOfStock the caller must roll back.
+    """
+    if not review.can_pay:
+        raise CheckoutError("Your order has items that cannot be bought right now; check the cart.")
+    pairs = [(line.product.id, line.quantity, line.product.is_digital) for line in review.lines]
+    if not _take_stock(pairs):
+        raise OutOfStock("Sorry, an item in your order just sold out. Your cart shows what is left.")
+    order = Order(
+        user_id=user.id if user is not None else None,
+        email=email.strip().lower(),
+        currency=review.currency,
+        subtotal_cents=review.subtotal_cents,
+        discount_cents=review.discount_cents,
+        shipping_cents=review.shipping_cents,
+        tax_cents=review.tax_cents,
+        total_cents=review.total_cents,
+        requires_shipping=review.requires_shipping,
+        holds_stock=True,
+        gateway=gateway,
+        cart_id=cart_id,
+        expires_at=utcnow() + timedelta(minutes=current_app.config["CHECKOUT_EXPIRES_MINUTES"]),
+        items=[
+            OrderItem(
+                product_id=line.product.id,
+                title=line.product.title,
+                product_slug=line.product.slug,
+                kind=line.product.kind,
+                unit_price_cents=line.unit_price_cents,
+                quantity=line.quantity,
+            )
+            for line in review.lines
+        ],
+    )
+    _insert_with_unique_number(order)
+    record_event(order, "Order placed; waiting for payment.", to_status=OrderStatus.PENDING)
+    return order
+
+
+def _insert_with_unique_number(order):
+    for _ in range(NUMBER_ATTEMPTS):
+        order.number = new_order_number()
+        try:
+            with db.session.begin_nested():
+                db.session.add(order)
+        except IntegrityError:
+            continue
+        return
+    raise CheckoutError("We could not number your order. Please try again.")
+
+
+def lock_order(order_id):
+    """Load an order with its row locked (on Postgres) so concurrent webhooks change it one at a time."""
+    return db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+
+
+def set_status(order, new_status, message):
+    """Move `order` to `new_status`, writing the timeline. Raises InvalidOrderStatus for an illegal move."""
+    old = OrderStatus(order.status)
+    new = OrderStatus(new_status)
+    check_transition(old, new)
+    order.status = new.value
+    record_event(order, message, from_status=old, to_status=new)
+    if new in UNSOLD:
+        release_stock(order)
+    if new is OrderStatus.PAID:
+        _on_paid(order)
+
+
+def release_stock(order):
+    """Give the order's reserved stock back, once."""
+    if order.holds_stock:
+        _give_back_stock(_item_pairs(order))
+        order.holds_stock = False
+
+
+def _on_paid(order):
+    order.paid_at = utcnow()
+    if not order.holds_stock:
+        # Paid after it expired: take the stock again if it is still there, else flag it for a person.
+        order.holds_stock = _take_stock(_item_pairs(order))
+        if not order.holds_stock:
+            record_event(order, "Paid after expiry, but stock ran out meanwhile: needs attention.")
+    if order.cart_id is not None:
+        bought = [item.product_id for item in order.items]
+        db.session.execute(
+            CartItem.__table__.delete().where(CartItem.cart_id == order.cart_id, CartItem.product_id.in_(bought))
+        )
+    enqueue_after_commit("storefront.orders.tasks.send_order_confirmation", order.id)
+
+
+def record_payment(order, kind, amount_cents, currency, provider, object_id, event_id=None):
+    """Append a payment event; returns False when this provider object was already recorded with this kind."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                PaymentEvent(
+                    order_id=order.id,
+                    kind=kind,
+                    amount_cents=amount_cents,
+                    currency=currency.upper(),
+                    provider=provider,
+                    provider_object_id=object_id,
+                    provider_event_id=event_id,
+                )
+            )
+    except IntegrityError:
+        return False
+    db.session.expire(order, ["payment_events"])
+    return True
+
+
+def mark_paid(order, message):
+    """The charge succeeded: the order is paid (even if we had given up on it), then refunds are applied."""
+    if OrderStatus(order.status) in {OrderStatus.PENDING, *UNSOLD}:
+        set_status(order, OrderStatus.PAID, message)
+    apply_refunds(order)
+
+
+def apply_refunds(order):
+    """Derive refunded / partially refunded from the recorded money, once the order has been paid."""
+    paid, refunded = order.amount_paid_cents, order.amount_refunded_cents
+    if not (paid and refunded) or OrderStatus(order.status) in {OrderStatus.PENDING, *UNSOLD}:
+        return
+    target = OrderStatus.REFUNDED if refunded >= paid else OrderStatus.PARTIALLY_REFUNDED
+    if order.status != target:
+        summary = f"{format_money(refunded, order.currency)} of {format_money(paid, order.currency)} refunded."
+        set_status(order, target, summary)
+
+
+def give_up(order, status, message):
+    """End a pending order without payment (canceled, expired or failed); later statuses are left alone."""
+    if order.status == OrderStatus.PENDING:
+        set_status(order, status, message)
+        return True
+    return False
+
+
+def expire_overdue_orders(now=None):
+    """Expire pending orders whose checkout window has closed, releasing their stock; returns how many."""
+    overdue = db.session.scalars(
+        select(Order).where(Order.status == OrderStatus.PENDING, Order.expires_at < (now or utcnow())).with_for_update()
+    ).all()
+    for order in overdue:
+        set_status(order, OrderStatus.EXPIRED, "Checkout window closed without payment.")
+    return len(overdue)

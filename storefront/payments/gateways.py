@@ -1,0 +1,137 @@
+"""Payment gateways behind one small interface, chosen by PAYMENT_GATEWAY.
+
+- `stripe`: Stripe Checkout through the official SDK (STRIPE_API_BASE points it at a local fake in tests).
+- `dummy`: a clearly labelled local "hosted checkout" page that drives the same webhook code path.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC
+
+import stripe
+from flask import current_app, url_for
+
+from storefront.urls import external_url
+
+
+class PaymentGatewayError(Exception):
+    """The provider could not be reached or refused the request; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+
+
+def _return_urls(order):
+    return (
+        external_url("checkout.complete", number=order.number),
+        external_url("checkout.returned", number=order.number),
+    )
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(self, config):
+        base = {"api": config["STRIPE_API_BASE"]} if config["STRIPE_API_BASE"] else None
+        self.client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=2)
+        self.shipping_countries = config["SHIPPING_COUNTRIES"]
+
+    def _session_params(self, order):
+        success_url, cancel_url = _return_urls(order)
+        metadata = {"order_id": str(order.id), "order_number": order.number}
+        params = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": order.currency.lower(),
+                        "unit_amount": item.unit_price_cents,
+                        "product_data": {"name": item.title},
+                    },
+                    "quantity": item.quantity,
+                }
+                for item in order.items
+            ],
+            "client_reference_id": order.number,
+            "customer_email": order.email,
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "allow_promotion_codes": True,
+            "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": cancel_url,
+            "expires_at": int(order.expires_at.replace(tzinfo=UTC).timestamp()),
+        }
+        if order.requires_shipping:
+            params["shipping_address_collection"] = {"allowed_countries": self.shipping_countries}
+            params["shipping_options"] = [
+                {
+                    "shipping_rate_data": {
+                        "type": "fixed_amount",
+                        "display_name": "Standard shipping" if order.shipping_cents else "Free shipping",
+                        "fixed_amount": {"amount": order.shipping_cents, "currency": order.currency.lower()},
+                    }
+                }
+            ]
+        return params
+
+    def create_checkout_session(self, order):
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params=self._session_params(order), options={"idempotency_key": f"checkout-{order.number}"}
+            )
+        except stripe.StripeError as error:
+            current_app.logger.warning("Stripe refused a checkout session for %s: %s", order.number, error)
+            raise PaymentGatewayError(
+                "The payment provider is not available right now. Please try again shortly."
+            ) from error
+        return CheckoutSession(id=session.id, url=session.url)
+
+    def expire_session(self, session_id):
+        """Close an open session so it can no longer be paid; a session already completed is left alone."""
+        try:
+            self.client.v1.checkout.sessions.expire(session_id)
+        except stripe.InvalidRequestError:
+            return False
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(
+                "The payment provider is not available right now. Please try again shortly."
+            ) from error
+        return True
+
+    def order_id_for_payment_intent(self, payment_intent_id):
+        """The order id we put in the PaymentIntent's metadata, for events that arrive before completion."""
+        try:
+            intent = self.client.v1.payment_intents.retrieve(payment_intent_id)
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(f"could not read payment intent {payment_intent_id}") from error
+        return (intent.metadata or {}).get("order_id")
+
+
+class DummyGateway:
+    """Local stand-in for a hosted checkout: no money moves, and every page says so."""
+
+    name = "dummy"
+
+    def __init__(self, config):
+        self.config = config
+
+    def create_checkout_session(self, order):
+        session_id = f"dummy_cs_{secrets.token_urlsafe(18)}"
+        return CheckoutSession(id=session_id, url=url_for("payments.dummy_checkout", session_id=session_id))
+
+    def expire_session(self, session_id):
+        return True
+
+    def order_id_for_payment_intent(self, payment_intent_id):
+        return None
+
+
+GATEWAYS = {"stripe": StripeGateway, "dummy": DummyGateway}
+
+
+def get_gateway(name=None):
+    config = current_app.config
+    return GATEWAYS[name or config["PAYMENT_GATEWAY"]](config)

@@ -1,0 +1,191 @@
+"""Provider events, verified and applied once. Stripe's webhooks and the dummy gateway both come through here.
+
+Events may arrive twice, late or out of order; each handler leaves the order in the state the money says.
+"""
+
+import json
+
+import stripe
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storefront.extensions import db
+from storefront.orders import services as orders
+from storefront.orders.models import Order, PaymentEventKind
+from storefront.orders.status import OrderStatus
+from storefront.payments.gateways import get_gateway
+from storefront.payments.models import WebhookEvent
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+PAID_SESSION_STATES = {"paid", "no_payment_required"}
+
+
+class WebhookRejected(Exception):
+    """The payload is not a genuine, fresh provider event."""
+
+
+def verify_stripe_event(payload, signature_header, secret):
+    """Check the Stripe-Signature header against the raw body; returns the event as a dict or raises WebhookRejected."""
+    if not signature_header:
+        raise WebhookRejected("missing Stripe-Signature header")
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS)
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, ValueError) as error:
+        raise WebhookRejected(str(error)) from None
+    if not isinstance(event, dict) or not {"id", "type", "data"} <= event.keys():
+        raise WebhookRejected("not an event object")
+    return event
+
+
+def _first_delivery(provider, event):
+    try:
+        with db.session.begin_nested():
+            db.session.add(WebhookEvent(provider=provider, event_id=event["id"], event_type=event["type"]))
+    except IntegrityError:
+        return False
+    return True
+
+
+def handle_event(event, provider):
+    """Apply `event` once; returns False for a delivery we had already handled. The caller commits."""
+    if not _first_delivery(provider, event):
+        return False
+    handler = HANDLERS.get(event["type"])
+    if handler is not None:
+        handler(event["data"]["object"], provider, event["id"])
+    return True
+
+
+def _order_for_session(session):
+    order_id = (session.get("metadata") or {}).get("order_id")
+    if not order_id or not str(order_id).isdigit():
+        return None
+    order = orders.lock_order(int(order_id))
+    if order is None or order.number != session.get("client_reference_id"):
+        current_app.logger.warning("checkout session %s names no order of ours", session.get("id"))
+        return None
+    return order
+
+
+def _record_charge(order, session, provider, event_id):
+    orders.record_payment(
+        order,
+        PaymentEventKind.CHARGE_SUCCEEDED,
+        session.get("amount_total") or 0,
+        session.get("currency") or order.currency,
+        provider,
+        session.get("payment_intent") or session["id"],
+        event_id,
+    )
+    orders.mark_paid(order, "Payment received.")
+
+
+def _save_shipping(order, session):
+    details = (session.get("collected_information") or {}).get("shipping_details") or session.get("shipping_details")
+    if not details:
+        return
+    address = details.get("address") or {}
+    parts = [address.get(key) for key in ("line1", "line2", "postal_code", "city", "state", "country")]
+    order.shipping_name = details.get("name")
+    order.shipping_address = "\n".join(part for part in parts if part)
+
+
+def on_session_completed(session, provider, event_id):
+    order = _order_for_session(session)
+    if order is None:
+        return
+    order.payment_intent_id = session.get("payment_intent") or order.payment_intent_id
+    _save_shipping(order, session)
+    if session.get("payment_status") in PAID_SESSION_STATES:
+        _record_charge(order, session, provider, event_id)
+    else:
+        orders.record_event(order, "Checkout completed; the payment method is still confirming.")
+
+
+def on_async_payment_succeeded(session, provider, event_id):
+    order = _order_for_session(session)
+    if order is not None:
+        _record_charge(order, session, provider, event_id)
+
+
+def on_async_payment_failed(session, provider, event_id):
+    order = _order_for_session(session)
+    if order is None:
+        return
+    orders.record_payment(
+        order,
+        PaymentEventKind.CHARGE_FAILED,
+        session.get("amount_total") or 0,
+        session.get("currency") or order.currency,
+        provider,
+        session.get("payment_intent") or session["id"],
+        event_id,
+    )
+    orders.give_up(order, OrderStatus.FAILED, "The payment failed.")
+
+
+def on_session_expired(session, provider, event_id):
+    order = _order_for_session(session)
+    if order is not None:
+        orders.give_up(order, OrderStatus.EXPIRED, "The checkout session expired without payment.")
+
+
+def on_payment_failed(intent, provider, event_id):
+    """A declined attempt: recorded, but the checkout stays open for another try until it expires."""
+    order_id = (intent.get("metadata") or {}).get("order_id")
+    order = orders.lock_order(int(order_id)) if order_id and str(order_id).isdigit() else None
+    if order is None:
+        return
+    error = (intent.get("last_payment_error") or {}).get("message") or "declined"
+    orders.record_payment(
+        order,
+        PaymentEventKind.CHARGE_FAILED,
+        intent.get("amount") or 0,
+        intent.get("currency") or order.currency,
+        provider,
+        intent.get("latest_charge") or event_id,
+        event_id,
+    )
+    orders.record_event(order, f"A payment attempt failed: {error}")
+
+
+def _order_for_payment_intent(payment_intent_id, provider):
+    order_id = db.session.scalar(select(Order.id).where(Order.payment_intent_id == payment_intent_id))
+    if order_id is None:
+        # The refund can overtake the completion event; the intent's metadata still names the order.
+        found = get_gateway(provider).order_id_for_payment_intent(payment_intent_id)
+        order_id = int(found) if found and str(found).isdigit() else None
+    return orders.lock_order(order_id) if order_id is not None else None
+
+
+def on_charge_refunded(charge, provider, event_id):
+    """Record what this charge has had refunded in total; older, smaller totals arriving late change nothing."""
+    order = _order_for_payment_intent(charge.get("payment_intent"), provider) if charge.get("payment_intent") else None
+    if order is None:
+        return
+    new_refund = (charge.get("amount_refunded") or 0) - order.amount_refunded_cents
+    if new_refund <= 0:
+        return
+    orders.record_payment(
+        order,
+        PaymentEventKind.REFUND_SUCCEEDED,
+        new_refund,
+        charge.get("currency") or order.currency,
+        provider,
+        f"{charge['id']}@{charge['amount_refunded']}",
+        event_id,
+    )
+    orders.record_event(order, "A refund was issued by the payment provider.")
+    orders.apply_refunds(order)
+
+
+HANDLERS = {
+    "checkout.session.completed": on_session_completed,
+    "checkout.session.async_payment_succeeded": on_async_payment_succeeded,
+    "checkout.session.async_payment_failed": on_async_payment_failed,
+    "checkout.session.expired": on_session_expired,
+    "payment_intent.payment_failed": on_payment_failed,
+    "charge.refunded": on_charge_refunded,
+}
