@@ -107,7 +107,7 @@ class StripeGateway:
             intent = self.client.v1.payment_intents.retrieve(payment_intent_id)
         except stripe.StripeError as error:
             raise PaymentGatewayError(f"could not read payment intent {payment_intent_id}") from error
-        return (intent.metadata or {}).get("order_id")
+        return (intent.to_dict().get("metadata") or {}).get("order_id")
 
 
 class DummyGateway:
