@@ -20,7 +20,9 @@ def main():
     with app.app_context():
         connection = redis_connection()
         if connection is None:
-            sys.exit("storefront worker: REDIS_URL is not set, so there is no queue to work on (jobs run in the web app)")
+            sys.exit(
+                "storefront worker: REDIS_URL is not set, so there is no queue to work on (jobs run in the web app)"
+            )
         worker = Worker(QUEUE_NAMES, connection=connection)
         worker.work(with_scheduler=True)
 

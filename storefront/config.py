@@ -68,7 +68,7 @@ def normalise_database_url(raw, instance_path):
     if not raw:
         return URL.create("sqlite", database=str(Path(instance_path) / "storefront.db")).render_as_string()
     if raw.startswith("postgres://"):
-        raw = "postgresql://" + raw[len("postgres://"):]
+        raw = "postgresql://" + raw[len("postgres://") :]
     try:
         url = make_url(raw)
     except ArgumentError:
@@ -111,7 +111,9 @@ def _secret_key(environ, instance_path, production):
         if not value:
             raise ConfigError("SECRET_KEY is required in production (set a long random value)")
         if value.lower() in KNOWN_UNSAFE_SECRETS or len(value) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigError(f"SECRET_KEY is unsafe for production: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+            raise ConfigError(
+                f"SECRET_KEY is unsafe for production: use at least {MIN_SECRET_KEY_LENGTH} random characters"
+            )
         return value
     return value or _local_secret_key(Path(instance_path))
 
@@ -164,7 +166,8 @@ def _mail_settings(environ):
     if backend == "smtp" and not mail_url:
         raise ConfigError("MAIL_URL is required when MAIL_BACKEND=smtp (smtp+starttls://user:password@host:587)")
     if mail_url and (urlsplit(mail_url).scheme not in MAIL_URL_SCHEMES or not urlsplit(mail_url).hostname):
-        raise ConfigError(f"MAIL_URL must look like smtp://host:25, smtps://host:465 or smtp+starttls://host:587 (got {_redact(mail_url)!r})")
+        examples = "smtp://host:25, smtps://host:465 or smtp+starttls://host:587"
+        raise ConfigError(f"MAIL_URL must look like {examples} (got {_redact(mail_url)!r})")
     return {
         "MAIL_BACKEND": backend,
         "MAIL_URL": mail_url or None,
@@ -176,7 +179,9 @@ def _refuse_unsafe_production(config, environ):
     if config["DEBUG"]:
         raise ConfigError("FLASK_DEBUG must be off in production")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _flag(environ, "ALLOW_SQLITE_IN_PRODUCTION"):
-        raise ConfigError("DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1")
+        raise ConfigError(
+            "DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1"
+        )
 
 
 def _engine_options(database_url):

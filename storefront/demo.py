@@ -62,7 +62,9 @@ def _draw_image(title, colour):
 
 def _draw_pdf(title):
     page = Image.new("RGB", (595, 842), "white")
-    ImageDraw.Draw(page).text((60, 80), f"{title}\n\nThank you for your purchase.", font=ImageFont.load_default(size=28), fill="black")
+    ImageDraw.Draw(page).text(
+        (60, 80), f"{title}\n\nThank you for your purchase.", font=ImageFont.load_default(size=28), fill="black"
+    )
     buffer = io.BytesIO()
     page.save(buffer, format="PDF")
     return buffer.getvalue()
@@ -93,11 +95,17 @@ def _create_product(spec, category):
     )
     storage = get_storage()
     image_key = storage.put(f"products/{slug}/cover.jpg", _draw_image(title, colour), "image/jpeg", public=True)
-    product.images.append(ProductImage(storage_key=image_key, alt_text=f"Cover of {title}", width=IMAGE_SIZE[0], height=IMAGE_SIZE[1]))
+    product.images.append(
+        ProductImage(storage_key=image_key, alt_text=f"Cover of {title}", width=IMAGE_SIZE[0], height=IMAGE_SIZE[1])
+    )
     if kind == ProductKind.DIGITAL:
         pdf = _draw_pdf(title)
         file_key = storage.put(f"products/{slug}/{slug}.pdf", pdf, "application/pdf")
-        product.files.append(ProductFile(storage_key=file_key, file_name=f"{slug}.pdf", size_bytes=len(pdf), content_type="application/pdf"))
+        product.files.append(
+            ProductFile(
+                storage_key=file_key, file_name=f"{slug}.pdf", size_bytes=len(pdf), content_type="application/pdf"
+            )
+        )
     db.session.add(product)
 
 

@@ -25,12 +25,17 @@ def _render_error(status, title, message):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
-    return _render_error(400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again.")
+    return _render_error(
+        400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again."
+    )
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error):
-    return _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+    page, status = _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+    # Keep the headers the error carries, such as Allow on a 405 and Retry-After on a 429.
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return page, status, headers
 
 
 @bp.app_errorhandler(500)

@@ -7,6 +7,7 @@ from redis.exceptions import RedisError
 # Queues the worker listens on, most urgent first.
 QUEUE_NAMES = ("default",)
 
+
 def redis_connection():
     """A Redis client for REDIS_URL, or None when no Redis is configured."""
     url = current_app.config["REDIS_URL"]

@@ -24,8 +24,17 @@ def make_category(name="Prints", slug=None):
     return category
 
 
-def make_product(title=None, price_cents=1000, kind=ProductKind.DIGITAL, category=None, published=True, stock=None,
-                 description="", created_at=None, with_image=True):
+def make_product(
+    title=None,
+    price_cents=1000,
+    kind=ProductKind.DIGITAL,
+    category=None,
+    published=True,
+    stock=None,
+    description="",
+    created_at=None,
+    with_image=True,
+):
     number = next(_sequence)
     title = title or f"Product {number}"
     product = Product(
@@ -42,7 +51,9 @@ def make_product(title=None, price_cents=1000, kind=ProductKind.DIGITAL, categor
     if created_at is not None:
         product.created_at = created_at
     if with_image:
-        product.images.append(ProductImage(storage_key=f"products/{product.slug}/cover.jpg", alt_text=f"Cover of {title}"))
+        product.images.append(
+            ProductImage(storage_key=f"products/{product.slug}/cover.jpg", alt_text=f"Cover of {title}")
+        )
     db.session.add(product)
     db.session.commit()
     return product

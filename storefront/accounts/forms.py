@@ -27,7 +27,9 @@ def _new_password_fields():
 
 
 def _email_field():
-    return EmailField("Email", validators=[DataRequired(), Email(message="Enter a valid email address."), Length(max=254)])
+    return EmailField(
+        "Email", validators=[DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
+    )
 
 
 class RegisterForm(FlaskForm):

@@ -39,7 +39,9 @@ def send_email(email):
 
 
 def _store_in_outbox(email):
-    db.session.add(OutboxMessage(to_address=email.to, subject=email.subject, text_body=email.text, html_body=email.html))
+    db.session.add(
+        OutboxMessage(to_address=email.to, subject=email.subject, text_body=email.text, html_body=email.html)
+    )
 
 
 def _send_over_smtp(email):

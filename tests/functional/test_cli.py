@@ -54,7 +54,9 @@ def test_create_admin_reads_the_password_from_the_environment(app, auth, client,
 
 def test_create_admin_asks_for_the_password_twice(app, monkeypatch):
     monkeypatch.delenv("STOREFRONT_ADMIN_PASSWORD", raising=False)
-    result = app.test_cli_runner().invoke(args=["create-admin", "ops@example.com"], input="typed-password-1\ntyped-password-1\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "ops@example.com"], input="typed-password-1\ntyped-password-1\n"
+    )
 
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User.role).where(User.email == "ops@example.com")) == Role.ADMIN

@@ -26,7 +26,9 @@ def test_unreachable_redis_is_reported_down_but_the_shop_stays_up(client, app):
 
 
 def test_unreachable_database_answers_503(app):
-    broken = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": UNREACHABLE_POSTGRES, "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    broken = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": UNREACHABLE_POSTGRES, "SQLALCHEMY_ENGINE_OPTIONS": {}}
+    )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "down"

@@ -45,6 +45,10 @@ def test_password_reset_mail_goes_out_over_smtp(app, client, smtp_server):
     assert envelope.rcpt_tos == ["reader@example.com"]
     message = email.message_from_bytes(envelope.content)
     assert message["Subject"] == "Reset your password"
-    parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
     assert set(parts) == {"text/plain", "text/html"}
     assert f"{app.config['BASE_URL']}/account/reset/" in parts["text/plain"]
