@@ -32,7 +32,10 @@ def csrf_error(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error):
-    return _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+    page, status = _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+    # Keep the headers the error carries, such as Allow on a 405 and Retry-After on a 429.
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return page, status, headers
 
 
 @bp.app_errorhandler(500)

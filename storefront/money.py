@@ -5,6 +5,9 @@ from decimal import Decimal, InvalidOperation
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 # Currencies without minor units; everything else here uses cents.
 ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW"}
+# Amounts of 10**15 major units or more are refused: scaling 1e999999 would overflow Decimal's context.
+MAX_MAJOR_DIGITS = 15
+NOT_A_NUMBER = "must be a number such as 12.50"
 
 
 def minor_unit_exponent(currency):
@@ -26,10 +29,14 @@ def parse_major_amount(text, currency):
     try:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
-        raise ValueError("must be a number such as 12.50") from None
-    if not value.is_finite() or value < 0:
+        raise ValueError(NOT_A_NUMBER) from None
+    if not value.is_finite():  # "NaN" and "Infinity" parse, but are not amounts
+        raise ValueError(NOT_A_NUMBER)
+    if value < 0:
         raise ValueError("must be zero or more")
-    minor = value.scaleb(exponent)
-    if minor != minor.to_integral_value():
+    if value.adjusted() >= MAX_MAJOR_DIGITS:
+        raise ValueError("is too large")
+    # quantize, not scaleb: scaling a tiny amount such as 1e-999999999 would underflow to 0 and pass.
+    if value != value.quantize(Decimal(1).scaleb(-exponent)):
         raise ValueError(f"can have at most {exponent} decimal places")
-    return int(minor)
+    return int(value.scaleb(exponent))

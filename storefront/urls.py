@@ -16,5 +16,7 @@ def is_safe_next(target):
     """Only same-site relative paths are followed after login, so `next` cannot send users elsewhere."""
     if not target:
         return False
+    # Browsers read a backslash as a slash, so `/\evil.example` would leave the site like `//evil.example`.
+    target = target.replace("\\", "/")
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")

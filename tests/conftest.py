@@ -15,6 +15,7 @@ os.environ["STORAGE_LOCAL_ROOT"] = os.path.join(_scratch, "storage")
 for _name in ("STOREFRONT_ENV", "FLASK_ENV", "FLASK_DEBUG", "MAIL_URL", "MAIL_BACKEND", "STRIPE_SECRET_KEY"):
     os.environ.pop(_name, None)
 
+from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import downgrade, upgrade  # noqa: E402
 
 from storefront import create_app  # noqa: E402
@@ -37,9 +38,20 @@ def _schema():
     return app
 
 
+class RequestPerContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: a fresh `g` and its own database session.
+
+    Without this, requests would reuse the test's app context and see the previous request's `g`."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema):
     app = create_app(TEST_SETTINGS)
+    app.test_client_class = RequestPerContextClient
     with app.app_context():
         yield app
         db.session.remove()

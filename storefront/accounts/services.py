@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.models import PasswordResetToken, Role, User, normalise_email
 from storefront.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -16,6 +17,7 @@ from storefront.urls import external_url
 
 # Checked against when the email is unknown so a failed login takes as long either way.
 _DUMMY_HASH = hash_password("not-a-real-password")
+_EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
 
 
 class AccountError(Exception):
@@ -39,9 +41,9 @@ def find_user_by_email(email):
 
 
 def register_user(email, password, terms_version, role=Role.CUSTOMER):
-    """Create a user who accepted `terms_version` now; raises EmailTaken."""
+    """Create a user who accepted `terms_version` now; raises EmailTaken (the caller must then roll back)."""
     if find_user_by_email(email):
-        raise EmailTaken("An account with this email already exists. Log in or reset your password.")
+        raise EmailTaken(_EMAIL_TAKEN)
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -50,7 +52,11 @@ def register_user(email, password, terms_version, role=Role.CUSTOMER):
         terms_accepted_at=utcnow(),
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A second sign-up with this email (a double-clicked button) got past the check; the unique index wins.
+        raise EmailTaken(_EMAIL_TAKEN) from None
     return user
 
 

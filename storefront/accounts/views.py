@@ -22,6 +22,7 @@ def register():
     try:
         user = services.register_user(form.email.data, form.password.data, current_app.config["TERMS_VERSION"])
     except services.EmailTaken as refused:
+        db.session.rollback()
         form.email.errors.append(str(refused))
         return render_template("accounts/register.html", form=form), INVALID
     db.session.commit()

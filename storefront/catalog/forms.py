@@ -4,7 +4,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length as MaxLength
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from storefront.money import parse_major_amount
+from storefront.catalog.models import MAX_PRICE_CENTS
+from storefront.money import format_money, parse_major_amount
 
 SORT_CHOICES = [
     SelectChoice("newest", "Newest first"),
@@ -12,6 +13,13 @@ SORT_CHOICES = [
     SelectChoice("price_desc", "Price: high to low"),
 ]
 ALL_CATEGORIES = SelectChoice("", "All categories")
+# Keeps the OFFSET of any page within a 64-bit integer; no catalogue has this many pages.
+MAX_PAGE = 1_000_000
+
+
+def _without_nul(text):
+    # Postgres refuses NUL bytes in text parameters, and no title contains one.
+    return text.replace("\x00", "") if text else text
 
 
 class CatalogFilterForm(FlaskForm):
@@ -20,14 +28,20 @@ class CatalogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search", validators=[Optional(), MaxLength(max=100, message="Search for at most 100 characters.")])
+    q = SearchField(
+        "Search",
+        filters=[_without_nul],
+        validators=[Optional(), MaxLength(max=100, message="Search for at most 100 characters.")],
+    )
     category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False, default="")
     # No Optional(): the inline validators below must run to set `.cents`, None when left empty.
     min_price = StringField("Min price")
     max_price = StringField("Max price")
     sort = SelectField("Sort by", choices=SORT_CHOICES, default="newest")
     page = IntegerField(
-        "Page", default=1, validators=[Optional(), NumberRange(min=1, message="Page must be 1 or more.")]
+        "Page",
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=f"Page must be between 1 and {MAX_PAGE:,}.")],
     )
 
     def __init__(self, formdata, categories, currency):
@@ -49,12 +63,15 @@ class CatalogFilterForm(FlaskForm):
             raise ValidationError("Max price must not be below the min price.")
 
     def _cents(self, field):
-        if not field.data:
+        if not (field.data or "").strip():
             return None
         try:
-            return parse_major_amount(field.data, self.currency)
+            cents = parse_major_amount(field.data, self.currency)
         except ValueError as reason:
             raise ValidationError(f"{field.label.text} {reason}.") from None
+        if cents > MAX_PRICE_CENTS:
+            raise ValidationError(f"{field.label.text} must be at most {format_money(MAX_PRICE_CENTS, self.currency)}.")
+        return cents
 
     @property
     def has_filters(self):

@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storefront.clock import utcnow
 from storefront.extensions import db
 
+# price_cents is a 32-bit INTEGER column; Postgres refuses to compare it with anything larger.
+MAX_PRICE_CENTS = 2**31 - 1
+
 
 class ProductKind(StrEnum):
     DIGITAL = "digital"

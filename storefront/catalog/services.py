@@ -62,6 +62,8 @@ def search_products(query, per_page):
 
 def get_product_for_display(slug, include_unpublished=False):
     """The product with this slug, or None when it does not exist or is hidden from this viewer."""
+    if "\x00" in slug:  # no slug holds a NUL byte, and Postgres would refuse the query
+        return None
     statement = select(Product).where(Product.slug == slug).options(selectinload(Product.images))
     if not include_unpublished:
         statement = statement.where(Product.is_published.is_(True))
