@@ -28,6 +28,15 @@ def register_logging(app):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if app.config["REDIS_URL"] is None and not app.testing:
         app.logger.info("REDIS_URL not set: background jobs run in-process in the web app (no worker needed)")
+        register_in_process_periodic_jobs(app)
+
+
+def register_in_process_periodic_jobs(app):
+    from storefront.periodic import run_due_jobs_in_process
+
+    @app.teardown_request
+    def run_due_periodic_jobs(_error):
+        run_due_jobs_in_process(app)
 
 
 def register_extensions(app):
@@ -62,9 +71,21 @@ def register_blueprints(app):
     from storefront.cart import bp as cart_bp
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
+    from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
 
-    blueprints = (catalog_bp, cart_bp, checkout_bp, payments_bp, accounts_bp, admin_bp, health.bp, media.bp, errors.bp)
+    blueprints = (
+        catalog_bp,
+        cart_bp,
+        checkout_bp,
+        orders_bp,
+        payments_bp,
+        accounts_bp,
+        admin_bp,
+        health.bp,
+        media.bp,
+        errors.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

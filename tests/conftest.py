@@ -56,6 +56,8 @@ def app(_schema):
         yield app
         db.session.remove()
         _empty_all_tables()
+        # Each test builds its own app and engine; close its pool so Postgres connections do not pile up.
+        db.engine.dispose()
 
 
 def _empty_all_tables():

@@ -34,6 +34,9 @@ def current_or_new_cart():
 def remember_guest_cart(token):
     @after_this_request
     def set_cookie(response):
+        # A refused change rolls the new cart back, so a cookie would name a cart that does not exist.
+        if response.status_code >= 400:
+            return response
         response.set_cookie(
             COOKIE_NAME,
             token,

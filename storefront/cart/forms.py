@@ -5,24 +5,18 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from storefront.cart.services import MAX_QUANTITY
 
 
+def quantity_field(minimum=1, **kwargs):
+    message = f"Choose between {minimum} and {MAX_QUANTITY}."
+    return IntegerField(
+        "Quantity", validators=[InputRequired(), NumberRange(min=minimum, max=MAX_QUANTITY, message=message)], **kwargs
+    )
+
+
 class AddToCartForm(FlaskForm):
     product_id = IntegerField("Product", validators=[DataRequired(message="Choose a product.")])
-    quantity = IntegerField(
-        "Quantity",
-        default=1,
-        validators=[
-            InputRequired(),
-            NumberRange(min=1, max=MAX_QUANTITY, message=f"Choose between 1 and {MAX_QUANTITY}."),
-        ],
-    )
+    quantity = quantity_field(default=1)
     next = HiddenField()
 
 
 class QuantityForm(FlaskForm):
-    quantity = IntegerField(
-        "Quantity",
-        validators=[
-            InputRequired(),
-            NumberRange(min=0, max=MAX_QUANTITY, message=f"Choose between 0 and {MAX_QUANTITY}."),
-        ],
-    )
+    quantity = quantity_field(minimum=0)

@@ -131,11 +131,10 @@ def merge_into_user_cart(guest_token, user):
     for item in guest.items:
         mine = next((line for line in target.items if line.product_id == item.product_id), None)
         if mine is None:
-            target.items.append(
-                CartItem(product=item.product, quantity=item.quantity, seen_price_cents=item.seen_price_cents)
-            )
-        else:
-            mine.quantity = max(1, min(mine.quantity + item.quantity, max_quantity(item.product)))
+            mine = CartItem(product=item.product, quantity=0, seen_price_cents=item.seen_price_cents)
+            target.items.append(mine)
+        # Capped like any add, but never below one: a line the shop can no longer fill stays, marked, in the cart.
+        mine.quantity = max(1, min(mine.quantity + item.quantity, max_quantity(item.product)))
     db.session.delete(guest)
     _touch(target)
     return target

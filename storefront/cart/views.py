@@ -3,6 +3,7 @@ redirect back, so the cart works without JavaScript too."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import user_logged_in
+from sqlalchemy.exc import IntegrityError
 
 from storefront.cart import bp, services
 from storefront.cart.current import COOKIE_NAME, current_cart, current_or_new_cart, forget_guest_cart
@@ -26,6 +27,13 @@ def _form_errors(form):
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
+def _refuse_add(error):
+    """htmx adds come from a product page, whose #add-status gets a status line; a plain post gets the cart page."""
+    if is_htmx():
+        return render_template("cart/_partials/add_refused.html", error=error, cart=current_cart()), INVALID
+    return _render_cart(current_cart(), INVALID, error)
+
+
 @bp.get("/")
 def show():
     return _render_cart(current_cart())
@@ -35,14 +43,18 @@ def show():
 def add():
     form = AddToCartForm()
     if not form.validate():
-        return _render_cart(current_cart(), INVALID, _form_errors(form))
+        return _refuse_add(_form_errors(form))
     cart = current_or_new_cart()
     try:
         item = services.add_item(cart, form.product_id.data, form.quantity.data)
+        db.session.commit()
     except services.CartError as refused:
         db.session.rollback()
-        return _render_cart(current_cart(), INVALID, str(refused))
-    db.session.commit()
+        return _refuse_add(str(refused))
+    except IntegrityError:
+        # The same product added twice at once (a double click): the other request's line stands.
+        db.session.rollback()
+        return _refuse_add("That item was just added to your cart.")
     if is_htmx():
         return render_template("cart/_partials/added.html", item=item, cart=cart)
     flash(f"Added {item.product.title} to your cart.", "success")

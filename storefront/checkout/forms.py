@@ -2,7 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional
 
+from storefront.cart.forms import quantity_field
 from storefront.cart.services import MAX_QUANTITY
+from storefront.forms import strip_whitespace
 
 
 class CheckoutForm(FlaskForm):
@@ -13,17 +15,11 @@ class CheckoutForm(FlaskForm):
     quantity = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
     email = EmailField(
         "Email for your receipt and downloads",
+        filters=[strip_whitespace],
         validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
     )
 
 
 class BuyNowForm(FlaskForm):
     product_id = IntegerField(validators=[InputRequired()])
-    quantity = IntegerField(
-        "Quantity",
-        default=1,
-        validators=[
-            InputRequired(),
-            NumberRange(min=1, max=MAX_QUANTITY, message=f"Choose between 1 and {MAX_QUANTITY}."),
-        ],
-    )
+    quantity = quantity_field(default=1)

@@ -7,13 +7,13 @@ from flask_login import current_user
 from storefront import jobs
 from storefront.cart.current import current_cart
 from storefront.checkout import bp
-from storefront.checkout.access import get_viewable_order, remember_order
+from storefront.checkout.access import get_viewable_order, refuse_blocked_user, remember_order
 from storefront.checkout.forms import BuyNowForm, CheckoutForm
 from storefront.checkout.services import review_buy_now, review_cart
 from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, render_page_or_fragment
 from storefront.orders import services as orders
-from storefront.orders.status import OrderStatus
+from storefront.orders.status import InvalidOrderStatus, OrderStatus
 from storefront.payments.gateways import PaymentGatewayError, get_gateway
 
 INVALID = 422
@@ -23,18 +23,13 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
-def _refuse_blocked_user():
-    if current_user.is_authenticated and current_user.is_blocked:
-        abort(403)
-
-
 def _render_review(form, review, status=200, error=None):
     return render_template("checkout/review.html", form=form, review=review, error=error), status
 
 
 @bp.get("/")
 def review():
-    _refuse_blocked_user()
+    refuse_blocked_user()
     cart = current_cart()
     if cart is None or not cart.items:
         flash("Your cart is empty.", "info")
@@ -45,7 +40,7 @@ def review():
 @bp.post("/buy-now")
 def buy_now():
     """Straight to checkout with one product, leaving the cart as it is."""
-    _refuse_blocked_user()
+    refuse_blocked_user()
     choice = BuyNowForm()
     if not choice.validate():
         abort(400)
@@ -67,7 +62,7 @@ def _review_for(form):
 
 @bp.post("/")
 def place():
-    _refuse_blocked_user()
+    refuse_blocked_user()
     form = CheckoutForm()
     found, cart = _review_for(form)
     if found is None:
@@ -127,6 +122,8 @@ def returned(number):
 
 @bp.post("/cancel/<number>")
 def cancel(number):
+    """Cancel a pending order: its stock goes back and the cart stays as it was. An order that is no longer
+    pending (paid meanwhile, or canceled already) is shown on its order page instead."""
     order = get_viewable_order(number)
     if order.status == OrderStatus.PENDING and order.gateway_session_id:
         try:
@@ -134,8 +131,22 @@ def cancel(number):
         except PaymentGatewayError as unavailable:
             flash(str(unavailable), "error")
             return redirect(url_for("checkout.returned", number=number), code=303)
-    order = orders.lock_order(order.id)
-    if orders.give_up(order, OrderStatus.CANCELED, "Canceled by the shopper."):
-        flash(f"Order {order.number} was canceled; your cart is as you left it.", "info")
-    jobs.commit()
+    if not _cancel_if_pending(order):
+        return redirect(url_for("checkout.complete", number=number), code=303)
+    flash(f"Order {number} was canceled; your cart is as you left it.", "info")
     return redirect(url_for("cart.show"), code=303)
+
+
+def _cancel_if_pending(order):
+    """True when `order` was still pending and is now canceled (committed)."""
+    # Re-read under a row lock: the payment may have landed while we were talking to the gateway.
+    db.session.refresh(order, with_for_update=True)
+    try:
+        canceled = orders.give_up(order, OrderStatus.CANCELED, "Canceled by the shopper.")
+    except InvalidOrderStatus:  # paid between that read and our write: SQLite has no row locks
+        canceled = False
+    if not canceled:
+        jobs.rollback()
+        return False
+    jobs.commit()
+    return True

@@ -11,7 +11,8 @@ def send_order_confirmation(order_id):
     order = db.session.get(Order, order_id)
     if order is None:
         return
-    link = external_url("checkout.complete", number=order.number)
+    # The order page needs this browser to know the order; the lookup page lets any device in with number + email.
+    link = external_url("orders.lookup", number=order.number)
     send_email(render_email("order_confirmation", order.email, f"Your order {order.number}", order=order, link=link))
     db.session.commit()
 

@@ -33,10 +33,19 @@ def _return_urls(order):
 
 class StripeGateway:
     name = "stripe"
+    # (connect, read) seconds and one retry: a hung Stripe fails the checkout with a clear message well inside
+    # gunicorn's 30 s worker timeout (the SDK's default is 80 s a try). The idempotency key makes the retry safe.
+    timeout = (3, 8)
+    network_retries = 1
 
     def __init__(self, config):
         base = {"api": config["STRIPE_API_BASE"]} if config["STRIPE_API_BASE"] else None
-        self.client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=2)
+        self.client = stripe.StripeClient(
+            config["STRIPE_SECRET_KEY"],
+            base_addresses=base,
+            max_network_retries=self.network_retries,
+            http_client=stripe.RequestsClient(timeout=self.timeout),
+        )
         self.shipping_countries = config["SHIPPING_COUNTRIES"]
 
     def _session_params(self, order):

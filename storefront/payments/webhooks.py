@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront import jobs
 from storefront.extensions import db
 from storefront.orders import services as orders
 from storefront.orders.models import Order, PaymentEventKind
@@ -34,22 +35,37 @@ def verify_stripe_event(payload, signature_header, secret):
         event = json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError) as error:
         raise WebhookRejected(str(error)) from None
-    if not isinstance(event, dict) or not {"id", "type", "data"} <= event.keys():
+    if not _is_event(event):
         raise WebhookRejected("not an event object")
     return event
 
 
+def _is_event(event):
+    """Stripe's event shape as far as the handlers rely on it: a non-empty text id, a text type, a data.object."""
+    if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
+        return False
+    has_id = isinstance(event.get("id"), str) and event["id"] != ""
+    return has_id and isinstance(event.get("type"), str) and isinstance(event["data"].get("object"), dict)
+
+
 def _first_delivery(provider, event):
+    # A plain insert rather than a savepoint: on SQLite a SAVEPOINT opening the transaction is committed by its
+    # RELEASE, so a failing handler would leave the event marked as handled and Stripe's retry would be dropped.
+    # The insert also takes SQLite's write lock, so concurrent deliveries are handled one after another there.
+    db.session.add(WebhookEvent(provider=provider, event_id=event["id"], event_type=event["type"]))
     try:
-        with db.session.begin_nested():
-            db.session.add(WebhookEvent(provider=provider, event_id=event["id"], event_type=event["type"]))
+        db.session.flush()
     except IntegrityError:
+        jobs.rollback()
         return False
     return True
 
 
 def handle_event(event, provider):
-    """Apply `event` once; returns False for a delivery we had already handled. The caller commits."""
+    """Apply `event` once; returns False for a delivery we had already handled. The caller commits.
+
+    Call it before changing anything in the session: a duplicate delivery rolls the session back.
+    """
     if not _first_delivery(provider, event):
         return False
     handler = HANDLERS.get(event["type"])
@@ -69,17 +85,24 @@ def _order_for_session(session):
     return order
 
 
-def _record_charge(order, session, provider, event_id):
-    orders.record_payment(
+def _record_session_payment(order, session, kind, provider, event_id):
+    """Record the session's amount as a payment event of `kind`; False when it was recorded already."""
+    return orders.record_payment(
         order,
-        PaymentEventKind.CHARGE_SUCCEEDED,
+        kind,
         session.get("amount_total") or 0,
         session.get("currency") or order.currency,
         provider,
         session.get("payment_intent") or session["id"],
         event_id,
     )
-    orders.mark_paid(order, "Payment received.")
+
+
+def _record_charge(order, session, provider, event_id):
+    """Record the session's charge and mark the order paid; a charge already recorded (by the other of
+    `completed` / `async_payment_succeeded`) was marked paid in that same transaction, so nothing more happens."""
+    if _record_session_payment(order, session, PaymentEventKind.CHARGE_SUCCEEDED, provider, event_id):
+        orders.mark_paid(order, "Payment received.")
 
 
 def _save_shipping(order, session):
@@ -114,15 +137,7 @@ def on_async_payment_failed(session, provider, event_id):
     order = _order_for_session(session)
     if order is None:
         return
-    orders.record_payment(
-        order,
-        PaymentEventKind.CHARGE_FAILED,
-        session.get("amount_total") or 0,
-        session.get("currency") or order.currency,
-        provider,
-        session.get("payment_intent") or session["id"],
-        event_id,
-    )
+    _record_session_payment(order, session, PaymentEventKind.CHARGE_FAILED, provider, event_id)
     orders.give_up(order, OrderStatus.FAILED, "The payment failed.")
 
 

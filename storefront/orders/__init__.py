@@ -1,0 +1,1 @@
+"""Orders: the pending → paid → fulfilled pipeline, order numbers, and the guest order lookup."""

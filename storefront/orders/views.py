@@ -1,0 +1,26 @@
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from storefront.checkout.access import remember_order
+from storefront.extensions import db
+from storefront.orders.forms import OrderLookupForm
+from storefront.orders.models import Order
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+
+NO_MATCH = "No order matches that number and email. Check both against your receipt."
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+def lookup():
+    """A guest opens their order from any device with its number and email; this browser may then see it."""
+    form = OrderLookupForm(number=request.args.get("number", ""))
+    if not form.validate_on_submit():
+        return render_template("orders/lookup.html", form=form), 422 if form.is_submitted() else 200
+    order = db.session.scalar(
+        select(Order).where(Order.number == form.number.data.upper(), Order.email == form.email.data.lower())
+    )
+    if order is None:
+        return render_template("orders/lookup.html", form=form, error=NO_MATCH), 422
+    remember_order(order)
+    return redirect(url_for("checkout.complete", number=order.number), code=303)

@@ -1,0 +1,155 @@
+"""A guest's whole purchase in a real browser: htmx "Add to cart", the cart, checkout, a slow payment on the
+dummy gateway, and the order page turning to "Payment received" by itself once the bank confirms.
+
+Runs headless Debian Chromium at /usr/bin/chromium (never a downloaded browser). Without it the test is
+skipped locally, but fails in CI (the CI variable is set), where a missing browser is a broken environment.
+"""
+
+import os
+import re
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from storefront import jobs
+from storefront.catalog.models import ProductKind
+from storefront.extensions import db
+from storefront.orders.models import Order
+from storefront.orders.status import OrderStatus
+from storefront.payments import dummy
+from storefront.payments.webhooks import handle_event
+from tests.factories import make_product
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+GUEST_EMAIL = "walk-in@example.com"
+# The status fragment polls every 2 s; allow a few rounds for a slow machine.
+SETTLE_TIMEOUT_MS = 10_000
+
+
+def _missing(reason):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser journey must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(f"no Chromium at {CHROMIUM}: install the Debian chromium package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_shop(app):
+    """The app served over HTTP from a thread, with CSRF on as in production; yields its base URL."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app.config.update(BASE_URL=base_url, WTF_CSRF_ENABLED=True, REDIS_URL=None)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-shop", daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser, live_shop):
+    context = browser.new_context(base_url=live_shop)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def bank_confirms_slow_payment(app, order_number):
+    """What the bank's confirmation does: the gateway's async-succeeded event reaches the shop server-side."""
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.number == order_number))
+        handle_event(dummy.session_event("checkout.session.async_payment_succeeded", order, "paid"), "dummy")
+        jobs.commit()
+
+
+def mark_page(page):
+    """Tag the loaded document; the tag survives htmx swaps but not a reload or navigation."""
+    page.evaluate("window.journeyMarker = 'still-here'")
+
+
+def assert_not_reloaded(page, url):
+    assert page.url == url
+    assert page.evaluate("window.journeyMarker") == "still-here"
+
+
+def test_guest_buys_with_a_slow_payment_and_sees_it_confirmed_without_reloading(app, page):
+    from playwright.sync_api import expect
+
+    mug = make_product(title="Harbour Mug", price_cents=1200, kind=ProductKind.PHYSICAL, stock=5, with_image=False)
+    guide = make_product(title="Field Guide", price_cents=1500, with_image=False)
+
+    page.goto(f"/products/{mug.slug}")
+    mark_page(page)
+    product_url = page.url
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#add-status")).to_contain_text("Added Harbour Mug")
+    expect(page.locator("#cart-link .badge")).to_have_text("1")
+    assert_not_reloaded(page, product_url)
+
+    page.goto(f"/products/{guide.slug}")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#cart-link .badge")).to_have_text("2")
+
+    page.locator("#cart-link").click()
+    expect(page.locator("#cart")).to_contain_text("Harbour Mug")
+    expect(page.locator("#cart")).to_contain_text("Field Guide")
+    page.get_by_role("link", name="Check out").click()
+
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    page.get_by_label("Email for your receipt and downloads").fill(GUEST_EMAIL)
+    page.get_by_role("button", name="Pay $32.00").click()  # 12.00 + 15.00 + 5.00 shipping
+
+    expect(page.get_by_text("TEST PAYMENT PAGE.")).to_be_visible()
+    for label, value in [
+        ("Full name", "Walk In"),
+        ("Address", "1 Quay Street"),
+        ("Postal code", "12345"),
+        ("City", "Harbourtown"),
+        ("Country code", "US"),
+    ]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Pay with a slow method").click()
+
+    page.wait_for_url(re.compile(r"/checkout/complete/SF-\d{4}-[0-9A-Z]{8}$"))
+    expect(page.locator("#order-status")).to_contain_text("Confirming your payment")
+    order_url = page.url
+    mark_page(page)
+
+    bank_confirms_slow_payment(app, order_url.rsplit("/", 1)[1])
+
+    expect(page.locator("#order-status")).to_contain_text("Payment received", timeout=SETTLE_TIMEOUT_MS)
+    assert_not_reloaded(page, order_url)
+    order = db.session.scalar(select(Order).where(Order.number == order_url.rsplit("/", 1)[1]))
+    assert (order.status, order.email, order.total_cents) == (OrderStatus.PAID, GUEST_EMAIL, 3200)
