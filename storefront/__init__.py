@@ -40,6 +40,7 @@ def register_in_process_periodic_jobs(app):
 
 
 def register_extensions(app):
+    import storefront.models  # noqa: F401  (all tables known before anything touches the database)
     from storefront.storage import init_storage
 
     db.init_app(app)

@@ -22,7 +22,8 @@ from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD  # noqa: E402
 
-TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False}
+# Jobs run in-process unless a test hands the app a Redis (the `redis_url` fixture) on purpose.
+TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False, "REDIS_URL": None}
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from storefront.accounts.models import PasswordResetToken, Role, User, normalise
 from storefront.accounts.passwords import hash_password, needs_rehash, verify_password
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.mail import render_email, send_email
+from storefront.mail import queue_email
 from storefront.urls import external_url
 
 # Checked against when the email is unknown so a failed login takes as long either way.
@@ -104,9 +104,13 @@ def request_password_reset(email):
         return None
     token = secrets.token_urlsafe(32)
     max_age = timedelta(minutes=current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"])
-    db.session.add(PasswordResetToken(user=user, token_hash=_token_hash(token), expires_at=utcnow() + max_age))
+    row = PasswordResetToken(user=user, token_hash=_token_hash(token), expires_at=utcnow() + max_age)
+    db.session.add(row)
+    db.session.flush()
     link = external_url("accounts.reset_password", token=token)
-    send_email(render_email("password_reset", user.email, "Reset your password", link=link, max_age=max_age))
+    # The link carries the token, so it travels only in the job's arguments, never in the database.
+    message_secrets = {"link": link, "max_age_minutes": int(max_age.total_seconds() // 60)}
+    queue_email("password_reset", f"password-reset:{row.id}", user.email, secrets=message_secrets)
     return token
 
 

@@ -1,6 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from storefront import jobs
 from storefront.accounts import bp, services
 from storefront.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from storefront.extensions import db
@@ -61,7 +62,7 @@ def request_reset():
     if not form.validate_on_submit():
         return render_template("accounts/reset_request.html", form=form), INVALID if form.is_submitted() else 200
     services.request_password_reset(form.email.data)
-    db.session.commit()
+    jobs.commit()
     flash("If an account uses that email, a reset link is on its way. It works once, for one hour.", "info")
     return redirect(url_for("accounts.login"))
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.catalog.models import Product
@@ -53,6 +53,8 @@ class CartItem(db.Model):
     quantity: Mapped[int]
     # The price the shopper saw when adding; checkout always charges the product's current price.
     seen_price_cents: Mapped[int]
+    # What the buyer typed into a personalised product's fields, by field label.
+    personalisation: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cart: Mapped[Cart] = relationship(back_populates="items")

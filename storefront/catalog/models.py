@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -45,6 +45,10 @@ class Product(db.Model):
     # Units on hand for physical goods; digital goods have no stock (NULL).
     stock: Mapped[int | None]
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    # Set for products rendered per order (a personalised certificate or print): the name of the render template,
+    # and the labels of the text fields the buyer fills in on the product page.
+    render_template: Mapped[str | None] = mapped_column(String(40))
+    buyer_fields: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -57,6 +61,10 @@ class Product(db.Model):
     @property
     def is_digital(self):
         return self.kind == ProductKind.DIGITAL
+
+    @property
+    def is_rendered_per_order(self):
+        return self.render_template is not None
 
     @property
     def in_stock(self):

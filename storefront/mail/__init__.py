@@ -9,9 +9,11 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.mail.models import OutboxMessage
+from storefront.jobs import enqueue_after_commit
+from storefront.mail.models import EmailDelivery, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,20 @@ def _send_over_smtp(email):
 
 
 BACKENDS = {"outbox": _store_in_outbox, "smtp": _send_over_smtp}
+
+
+def queue_email(kind, unique_key, to, secrets=None, **context):
+    """Send a transactional email once, through the queue, after the current transaction commits.
+
+    `unique_key` names what the email is about (``order:42:confirmation``); a key already recorded sends nothing
+    again, however often this runs. `context` holds ids for the template and is stored; `secrets` (such as a
+    password-reset link) travel only in the job's arguments. Returns the new delivery, or None for a repeat.
+    """
+    if db.session.scalar(select(EmailDelivery.id).where(EmailDelivery.unique_key == unique_key)) is not None:
+        return None
+    delivery = EmailDelivery(kind=kind, unique_key=unique_key, to_address=to, context=context)
+    db.session.add(delivery)
+    db.session.flush()
+    args = (delivery.id, secrets) if secrets else (delivery.id,)
+    enqueue_after_commit("storefront.mail.tasks.deliver_email", *args, job_id=f"email-{delivery.id}")
+    return delivery

@@ -1,6 +1,7 @@
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.clock import utcnow
@@ -18,3 +19,29 @@ class OutboxMessage(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class EmailDelivery(db.Model):
+    """One transactional email to send, at most once: the unique key names what it is about, such as
+    `order:42:confirmation`, so a job that runs twice finds the row and sends nothing more."""
+
+    __tablename__ = "email_deliveries"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unique_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Ids the template needs (never secrets: a reset link travels only in the job's arguments).
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

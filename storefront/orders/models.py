@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -78,6 +78,8 @@ class OrderItem(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     unit_price_cents: Mapped[int]
     quantity: Mapped[int]
+    # Copied from the cart: the buyer's text for a product rendered per order.
+    personalisation: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     order: Mapped[Order] = relationship(back_populates="items")
 

@@ -14,7 +14,7 @@ from storefront.cart.models import CartItem
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.jobs import enqueue_after_commit
+from storefront.mail import queue_email
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderItem, PaymentEvent
 from storefront.orders.numbers import new_order_number
@@ -175,7 +175,7 @@ def _on_paid(order):
         db.session.execute(
             CartItem.__table__.delete().where(CartItem.cart_id == order.cart_id, CartItem.product_id.in_(bought))
         )
-    enqueue_after_commit("storefront.orders.tasks.send_order_confirmation", order.id)
+    queue_email("order_confirmation", f"order:{order.id}:confirmation", order.email, order_id=order.id)
 
 
 def record_payment(order, kind, amount_cents, currency, provider, object_id, event_id=None):
