@@ -72,6 +72,7 @@ def register_blueprints(app):
     from storefront.cart import bp as cart_bp
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
+    from storefront.downloads.views import bp as downloads_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
 
@@ -80,6 +81,7 @@ def register_blueprints(app):
         cart_bp,
         checkout_bp,
         orders_bp,
+        downloads_bp,
         payments_bp,
         accounts_bp,
         admin_bp,
@@ -107,9 +109,14 @@ def register_cli(app):
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    from storefront.accounts.models import User
+def load_user(session_user_id):
+    from storefront.accounts.models import User, parse_session_user_id
 
-    user = db.session.get(User, int(user_id))
-    # A user blocked mid-session is logged out on their next request.
-    return user if user is not None and not user.is_blocked else None
+    parsed = parse_session_user_id(session_user_id)
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    # A user blocked mid-session, or whose password was reset since, is logged out on their next request.
+    if user is None or user.is_blocked or user.session_version != parsed[1]:
+        return None
+    return user

@@ -6,6 +6,7 @@ import secrets
 import click
 from email_validator import EmailNotValidError, validate_email
 
+from storefront import jobs
 from storefront.accounts import services as accounts
 from storefront.accounts.forms import MIN_PASSWORD_LENGTH
 from storefront.accounts.models import Role
@@ -26,7 +27,7 @@ def seed_demo_command():
     if admin is None:
         password = secrets.token_urlsafe(12)
         accounts.register_user(DEMO_ADMIN_EMAIL, password, terms_version=None, role=Role.SUPERADMIN)
-    db.session.commit()
+    jobs.commit()  # then the image variant jobs are queued
     click.echo(f"Demo catalogue: {report.created} products created, {report.existing} already there.")
     if password:
         click.echo(f"Demo admin created: {DEMO_ADMIN_EMAIL} / {password}  (log in at /account/login)")

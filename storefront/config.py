@@ -6,6 +6,7 @@ required value raises `ConfigError` whose message names the variable, so start-u
 
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -163,15 +164,35 @@ def _payment_settings(environ):
 
 
 def _storage_settings(environ, instance_path):
-    # The S3 backend is not built yet; its settings are read so deployments can be prepared.
-    backend = _choice(environ, "STORAGE_BACKEND", {"local"}, "local")
+    backend = _choice(environ, "STORAGE_BACKEND", {"local", "s3"}, "local")
+    bucket = environ.get("S3_BUCKET") or None
+    if backend == "s3" and not bucket:
+        raise ConfigError("S3_BUCKET is required when STORAGE_BACKEND=s3 (private files go there)")
+    endpoint = environ.get("S3_ENDPOINT_URL") or None
+    if endpoint:
+        endpoint = _http_url(environ, "S3_ENDPOINT_URL", endpoint)
     return {
         "STORAGE_BACKEND": backend,
         "STORAGE_LOCAL_ROOT": environ.get("STORAGE_LOCAL_ROOT") or str(Path(instance_path) / "storage"),
-        "S3_BUCKET": environ.get("S3_BUCKET") or None,
+        "S3_BUCKET": bucket,
+        # Product images go to this bucket (readable by everyone through its bucket policy); without it they go to
+        # S3_BUCKET under public/, which the bucket policy must then open for reading.
         "S3_PUBLIC_BUCKET": environ.get("S3_PUBLIC_BUCKET") or None,
-        "S3_ENDPOINT_URL": environ.get("S3_ENDPOINT_URL") or None,
+        # Where public objects are read from, such as a CDN in front of the bucket; default: the bucket's own URL.
+        "S3_PUBLIC_BASE_URL": (environ.get("S3_PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        "S3_ENDPOINT_URL": endpoint,
         "S3_REGION": environ.get("S3_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+    }
+
+
+def _download_settings(environ):
+    return {
+        # How long a download link works; the shopper can mint a fresh one from the order page.
+        "DOWNLOAD_LINK_HOURS": _int_setting(environ, "DOWNLOAD_LINK_HOURS", 48, maximum=24 * 365),
+        # Downloads allowed per file; 0 means unlimited.
+        "DOWNLOAD_LIMIT": _int_setting(environ, "DOWNLOAD_LIMIT", 5, minimum=0),
+        # Lifetime of the signed URL the app redirects to once a download is authorised.
+        "DOWNLOAD_URL_SECONDS": _int_setting(environ, "DOWNLOAD_URL_SECONDS", 300, minimum=10, maximum=3600),
     }
 
 
@@ -186,10 +207,40 @@ def _mail_settings(environ):
     if mail_url and (urlsplit(mail_url).scheme not in MAIL_URL_SCHEMES or not urlsplit(mail_url).hostname):
         examples = "smtp://host:25, smtps://host:465 or smtp+starttls://host:587"
         raise ConfigError(f"MAIL_URL must look like {examples} (got {_redact(mail_url)!r})")
+    ca_file = environ.get("MAIL_CA_FILE", "").strip()
+    if ca_file and not Path(ca_file).is_file():
+        raise ConfigError(f"MAIL_CA_FILE must name a readable PEM file of trusted certificates (got {ca_file!r})")
     return {
         "MAIL_BACKEND": backend,
         "MAIL_URL": mail_url or None,
         "MAIL_FROM": environ.get("MAIL_FROM", "Storefront <shop@localhost>"),
+        # A private CA for the SMTP server's certificate (TLS is always verified; this only adds trust).
+        "MAIL_CA_FILE": ca_file or None,
+    }
+
+
+JOB_QUEUE_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+
+
+def _retry_intervals(environ):
+    raw = environ.get("JOB_RETRY_INTERVALS", "10,60,300")
+    words = [word.strip() for word in raw.split(",") if word.strip()]
+    if not words or len(words) > 10 or not all(word.isdigit() for word in words):
+        raise ConfigError(
+            f"JOB_RETRY_INTERVALS must be 1 to 10 comma-separated seconds such as 10,60,300 (got {raw!r})"
+        )
+    return [int(word) for word in words]
+
+
+def _job_settings(environ):
+    queue = environ.get("JOB_QUEUE", "default").strip()
+    if not JOB_QUEUE_NAME.fullmatch(queue):
+        raise ConfigError(f"JOB_QUEUE must be a queue name of letters, digits and _.:- (got {queue!r})")
+    return {
+        # The RQ queue the app enqueues to and worker.py listens on.
+        "JOB_QUEUE": queue,
+        # A failed job is retried once per interval (seconds to wait before that retry), then left failed.
+        "JOB_RETRY_INTERVALS": _retry_intervals(environ),
     }
 
 
@@ -236,7 +287,9 @@ def load_config(environ=None, instance_path="instance"):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         **_payment_settings(environ),
         **_storage_settings(environ, instance_path),
+        **_download_settings(environ),
         **_mail_settings(environ),
+        **_job_settings(environ),
     }
     if production:
         _refuse_unsafe_production(config, environ)

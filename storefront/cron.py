@@ -1,8 +1,12 @@
-"""Periodic jobs for RQ's own cron scheduler (`rq cron storefront.cron`; worker.py starts exactly one)."""
+"""Periodic jobs for RQ's own cron scheduler (`rq cron storefront.cron`; worker.py starts exactly one).
+
+They go to the queue the worker listens on: JOB_QUEUE, read here from the environment as the app reads it."""
+
+import os
 
 from rq import cron
 
 from storefront.periodic import PERIODIC_JOBS
 
 for job, interval in PERIODIC_JOBS:
-    cron.register(job, queue_name="default", interval=interval)
+    cron.register(job, queue_name=os.environ.get("JOB_QUEUE", "default").strip(), interval=interval)

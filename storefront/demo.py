@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Category, Product, ProductFile, ProductImage, ProductKind
 from storefront.extensions import db
+from storefront.renders.services import add_product_image, queue_image_variants
 from storefront.storage import get_storage
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
@@ -25,6 +26,7 @@ PRODUCTS = [
     ("mountain-dawn-print", "Mountain Dawn Art Print", "prints", "physical", 3500, 12, "#c4733b"),
     ("city-lines-print", "City Lines Poster", "prints", "physical", 2900, 4, "#2d2d2d"),
     ("personalised-star-map", "Personalised Star Map (PDF)", "prints", "digital", 1900, None, "#1d2b53"),
+    ("name-poster", "Personalised Name Poster (PNG)", "prints", "digital", 1100, None, "#7a3b69"),
     ("botanical-set", "Botanical Print Set of 3", "prints", "physical", 5400, 0, "#5b8c3a"),
     ("pricing-guide", "The Small Shop Pricing Guide", "guides", "digital", 2400, None, "#8a5a2b"),
     ("photo-editing-guide", "Photo Editing Field Guide", "guides", "digital", 1800, None, "#6b4c9a"),
@@ -33,6 +35,12 @@ PRODUCTS = [
     ("sticker-sheet", "Studio Sticker Sheet", "stationery", "physical", 500, 100, "#d04a4a"),
     ("font-pairing-cards", "Font Pairing Cards (PDF)", "guides", "digital", 0, None, "#3a7ca5"),
 ]
+
+# slug -> (render template, buyer fields): these are rendered per order with the buyer's text, not downloaded as is.
+PERSONALISED = {
+    "personalised-star-map": ("certificate_pdf", ["Name on the print"]),
+    "name-poster": ("print_png", ["Name", "Date"]),
+}
 
 DESCRIPTION = """A demo product for **{title}**.
 
@@ -82,6 +90,8 @@ def _ensure_categories():
 def _create_product(spec, category):
     slug, title, _, kind, price, stock, colour = spec
     kind_line = "Instant download after payment" if kind == ProductKind.DIGITAL else "Ships within 3 working days"
+    if slug in PERSONALISED:
+        kind_line = "Made with your own text right after payment"
     product = Product(
         slug=slug,
         title=title,
@@ -93,27 +103,37 @@ def _create_product(spec, category):
         stock=stock,
         category=category,
     )
-    storage = get_storage()
-    image_key = storage.put(f"products/{slug}/cover.jpg", _draw_image(title, colour), "image/jpeg", public=True)
-    product.images.append(
-        ProductImage(storage_key=image_key, alt_text=f"Cover of {title}", width=IMAGE_SIZE[0], height=IMAGE_SIZE[1])
-    )
-    if kind == ProductKind.DIGITAL:
+    product.render_template, product.buyer_fields = PERSONALISED.get(slug, (None, []))
+    db.session.add(product)
+    # Through the upload path, so the image variants are rendered by a job once the caller commits.
+    add_product_image(product, _draw_image(title, colour), alt_text=f"Cover of {title}")
+    if kind == ProductKind.DIGITAL and not product.is_rendered_per_order:
         pdf = _draw_pdf(title)
+        storage = get_storage()
         file_key = storage.put(f"products/{slug}/{slug}.pdf", pdf, "application/pdf")
         product.files.append(
             ProductFile(
                 storage_key=file_key, file_name=f"{slug}.pdf", size_bytes=len(pdf), content_type="application/pdf"
             )
         )
-    db.session.add(product)
+
+
+def _queue_missing_variants(slugs):
+    """Images of demo products seeded before variants existed get theirs too."""
+    statement = (
+        select(ProductImage).join(ProductImage.product).where(Product.slug.in_(slugs), ~ProductImage.variants.any())
+    )
+    for image in db.session.scalars(statement):
+        queue_image_variants(image)
 
 
 def seed_demo_catalog():
-    """Add whatever demo categories and products are missing (matched by slug); never duplicates. Caller commits."""
+    """Add whatever demo categories and products are missing (matched by slug); never duplicates. The caller commits
+    with `storefront.jobs.commit()`, which queues the image variant jobs."""
     categories = _ensure_categories()
     existing = set(db.session.scalars(select(Product.slug).where(Product.slug.in_([p[0] for p in PRODUCTS]))))
     missing = [spec for spec in PRODUCTS if spec[0] not in existing]
     for spec in missing:
         _create_product(spec, categories[spec[2]])
+    _queue_missing_variants(existing)
     return SeedReport(created=len(missing), existing=len(existing))

@@ -10,7 +10,7 @@ from werkzeug.utils import import_string
 
 from storefront.extensions import db
 
-# Queues the worker listens on, most urgent first.
+# The default queue (JOB_QUEUE): the app enqueues to it, worker.py and RQ's cron scheduler use it.
 QUEUE_NAMES = ("default",)
 
 
@@ -39,14 +39,27 @@ _DEFERRED = "storefront.deferred_jobs"
 
 
 def enqueue(func_path, *args, job_id=None):
-    """Queue `func_path(*args)` on RQ; without Redis, run it right here and say so in the log."""
+    """Queue `func_path(*args)` on RQ (JOB_QUEUE), retried once per JOB_RETRY_INTERVALS entry, then left failed.
+
+    Without Redis, run it right here and say so in the log. An in-process failure is logged, not raised: the
+    caller's transaction has already committed, and the job records its own failure for the admin to see.
+    """
     connection = redis_connection()
     if connection is None:
-        current_app.logger.info("no REDIS_URL: running %s%r in-process", func_path, args)
-        import_string(func_path)(*args)
+        _run_in_process(func_path, args)
         return None
-    queue = Queue(QUEUE_NAMES[0], connection=connection)
-    return queue.enqueue(func_path, *args, job_id=job_id, retry=Retry(max=3, interval=[10, 60, 300]))
+    queue = Queue(current_app.config["JOB_QUEUE"], connection=connection)
+    intervals = current_app.config["JOB_RETRY_INTERVALS"]
+    return queue.enqueue(func_path, *args, job_id=job_id, retry=Retry(max=len(intervals), interval=intervals))
+
+
+def _run_in_process(func_path, args):
+    current_app.logger.info("no REDIS_URL: running %s in-process", func_path)
+    try:
+        import_string(func_path)(*args)
+    except Exception:
+        current_app.logger.exception("in-process job %s failed", func_path)
+        db.session.rollback()
 
 
 def enqueue_after_commit(func_path, *args, job_id=None):

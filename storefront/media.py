@@ -1,6 +1,6 @@
 """Serves public media (product images) from local storage. Private files are never reachable here."""
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, abort, send_from_directory
 
 from storefront.storage import get_storage
 
@@ -11,5 +11,9 @@ ONE_WEEK = 7 * 24 * 3600
 
 @bp.get("/<path:key>")
 def public_file(key):
+    # Only the local backend serves files here; S3's public URLs point at the bucket itself.
+    root = getattr(get_storage(), "public_root", None)
+    if root is None:
+        abort(404)
     # send_from_directory refuses paths that escape the folder.
-    return send_from_directory(get_storage().public_root, key, max_age=ONE_WEEK)
+    return send_from_directory(root, key, max_age=ONE_WEEK)

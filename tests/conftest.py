@@ -3,6 +3,7 @@ without it, a throwaway SQLite file is used. The schema is built once per run by
 
 import os
 import tempfile
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -17,6 +18,8 @@ for _name in ("STOREFRONT_ENV", "FLASK_ENV", "FLASK_DEBUG", "MAIL_URL", "MAIL_BA
 
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import downgrade, upgrade  # noqa: E402
+from redis import Redis  # noqa: E402
+from rq import Queue, SimpleWorker  # noqa: E402
 
 from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
@@ -133,3 +136,46 @@ def count_queries(app):
         seen.count = len(seen.statements)
 
     return counting
+
+
+@pytest.fixture
+def rq_queue(app, redis_url):
+    """A queue of its own on the real Redis that the app enqueues to, retrying without waiting; removed after."""
+    connection = Redis.from_url(redis_url)
+    queue = Queue(f"test-{uuid.uuid4().hex}", connection=connection)
+    app.config.update(REDIS_URL=redis_url, JOB_QUEUE=queue.name, JOB_RETRY_INTERVALS=[0, 0, 0])
+    yield queue
+    _remove_everything_about(queue)
+    connection.close()
+
+
+def _remove_everything_about(queue):
+    registries = (
+        queue.finished_job_registry,
+        queue.failed_job_registry,
+        queue.started_job_registry,
+        queue.scheduled_job_registry,
+        queue.deferred_job_registry,
+    )
+    for job_id in {job_id for registry in registries for job_id in registry.get_job_ids()} | set(queue.job_ids):
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            job.delete()
+    queue.delete(delete_jobs=True)
+    for key in queue.connection.scan_iter(f"*{queue.name}*"):
+        queue.connection.delete(key)
+
+
+@pytest.fixture
+def run_worker(rq_queue):
+    """Work the queue in this process, inside the test's app context, until it is empty (retries included)."""
+    workers = []
+
+    def run():
+        worker = SimpleWorker([rq_queue], connection=rq_queue.connection)
+        workers.append(worker)
+        worker.work(burst=True)
+
+    yield run
+    for worker in workers:
+        rq_queue.connection.delete(worker.key)

@@ -35,10 +35,16 @@ class User(UserMixin, db.Model):
     terms_accepted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of the id Flask-Login keeps in sessions and remember-me cookies: bumping it (on a password
+    # reset) logs the account out everywhere.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @validates("email")
     def _normalise_email(self, _key, email):
         return normalise_email(email)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self):
@@ -51,6 +57,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+def parse_session_user_id(value):
+    """(user id, session version) from what `User.get_id` put in a session, or None for anything else."""
+    user_id, _, version = str(value or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    return int(user_id), int(version)
 
 
 class PasswordResetToken(db.Model):

@@ -140,4 +140,6 @@ def reset_password(token, new_password):
         .values(used_at=now)
     )
     set_password(row.user, new_password)
+    # Whoever else is logged in to this account (or holds a remember-me cookie) is logged out.
+    row.user.session_version += 1
     return row.user

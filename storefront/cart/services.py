@@ -11,6 +11,7 @@ from storefront.cart.models import Cart, CartItem, CartStatus
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.renders.personalisation import PersonalisationError, clean_personalisation
 
 MAX_QUANTITY = 99
 
@@ -81,18 +82,29 @@ def _find_item(cart, item_id):
     raise CartItemNotFound("That item is not in your cart.")
 
 
-def add_item(cart, product_id, quantity=1):
-    """Add `quantity` of a published product; adding a product already there adds to its line. Raises CartError."""
+def _checked_personalisation(product, values):
+    try:
+        return clean_personalisation(product, values or {})
+    except PersonalisationError as problem:
+        raise CartError(str(problem)) from None
+
+
+def add_item(cart, product_id, quantity=1, personalisation=None):
+    """Add `quantity` of a published product; adding a product already there adds to its line. A personalised
+    product needs every one of its buyer fields filled (see storefront.renders.personalisation). Raises CartError."""
     product = db.session.get(Product, product_id)
     if product is None:
         raise CartError("That product does not exist.")
+    personalisation = _checked_personalisation(product, personalisation)
     existing = next((item for item in cart.items if item.product_id == product.id), None)
     if existing is not None and product.is_digital:
         raise CartError(f"{product.title} is already in your cart.")
     total = quantity + (existing.quantity if existing else 0)
     _check_quantity(product, total)
     if existing is None:
-        existing = CartItem(product=product, quantity=0, seen_price_cents=product.price_cents)
+        existing = CartItem(
+            product=product, quantity=0, seen_price_cents=product.price_cents, personalisation=personalisation
+        )
         cart.items.append(existing)
     existing.quantity = total
     existing.seen_price_cents = product.price_cents
@@ -131,7 +143,12 @@ def merge_into_user_cart(guest_token, user):
     for item in guest.items:
         mine = next((line for line in target.items if line.product_id == item.product_id), None)
         if mine is None:
-            mine = CartItem(product=item.product, quantity=0, seen_price_cents=item.seen_price_cents)
+            mine = CartItem(
+                product=item.product,
+                quantity=0,
+                seen_price_cents=item.seen_price_cents,
+                personalisation=dict(item.personalisation or {}),
+            )
             target.items.append(mine)
         # Capped like any add, but never below one: a line the shop can no longer fill stays, marked, in the cart.
         mine.quantity = max(1, min(mine.quantity + item.quantity, max_quantity(item.product)))

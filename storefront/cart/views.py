@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.cart import bp, services
 from storefront.cart.current import COOKIE_NAME, current_cart, current_or_new_cart, forget_guest_cart
-from storefront.cart.forms import AddToCartForm, QuantityForm
+from storefront.cart.forms import AddToCartForm, QuantityForm, personalisation_from
 from storefront.checkout.services import review_cart
 from storefront.extensions import db
 from storefront.htmx import is_htmx, render_page_or_fragment
@@ -46,7 +46,7 @@ def add():
         return _refuse_add(_form_errors(form))
     cart = current_or_new_cart()
     try:
-        item = services.add_item(cart, form.product_id.data, form.quantity.data)
+        item = services.add_item(cart, form.product_id.data, form.quantity.data, personalisation_from(request.form))
         db.session.commit()
     except services.CartError as refused:
         db.session.rollback()

@@ -87,6 +87,15 @@ class ProductImage(db.Model):
     height: Mapped[int | None]
 
     product: Mapped[Product] = relationship(back_populates="images")
+    # Resized copies made by a job after upload (storefront.renders); empty until it has run.
+    variants: Mapped[list["ProductImageVariant"]] = relationship(  # noqa: F821  (storefront.renders.models)
+        order_by="ProductImageVariant.width", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def variants_in(self, format_name):
+        """This image's variants in one format (webp, jpeg), narrowest first, one per width."""
+        by_width = {variant.width: variant for variant in self.variants if variant.format == format_name}
+        return [by_width[width] for width in sorted(by_width)]
 
 
 class ProductFile(db.Model):

@@ -7,7 +7,7 @@ import nh3
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from storefront.catalog.models import Category, Product
+from storefront.catalog.models import Category, Product, ProductImage
 from storefront.extensions import db
 
 SORT_ORDERS = {
@@ -50,11 +50,16 @@ def _filtered(statement, query):
     return statement
 
 
+def _with_images():
+    """Images and their resized variants, in one statement each however many products are listed."""
+    return selectinload(Product.images).selectinload(ProductImage.variants)
+
+
 def search_products(query, per_page):
     """A page of published products matching `query`; a page past the end comes back empty."""
     statement = (
         _filtered(select(Product).where(Product.is_published.is_(True)), query)
-        .options(joinedload(Product.category), selectinload(Product.images))
+        .options(joinedload(Product.category), _with_images())
         .order_by(*SORT_ORDERS[query.sort])
     )
     return db.paginate(statement, page=query.page, per_page=per_page, error_out=False, count=True)
@@ -64,7 +69,7 @@ def get_product_for_display(slug, include_unpublished=False):
     """The product with this slug, or None when it does not exist or is hidden from this viewer."""
     if "\x00" in slug:  # no slug holds a NUL byte, and Postgres would refuse the query
         return None
-    statement = select(Product).where(Product.slug == slug).options(selectinload(Product.images))
+    statement = select(Product).where(Product.slug == slug).options(_with_images())
     if not include_unpublished:
         statement = statement.where(Product.is_published.is_(True))
     return db.session.scalar(statement)

@@ -4,6 +4,7 @@ from flask_login import current_user
 from storefront.catalog import bp, services
 from storefront.catalog.forms import CatalogFilterForm
 from storefront.htmx import render_page_or_fragment
+from storefront.renders.personalisation import MAX_FIELD_LENGTH
 
 
 def _catalog_query(form):
@@ -36,4 +37,6 @@ def product(slug):
     if found is None:
         abort(404)
     description = services.render_description(found.description_md)
-    return render_template("catalog/product.html", product=found, description_html=description)
+    return render_template(
+        "catalog/product.html", product=found, description_html=description, max_field_length=MAX_FIELD_LENGTH
+    )

@@ -5,7 +5,7 @@ from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import select
 
-from storefront.accounts.models import User
+from storefront.accounts.models import User, parse_session_user_id
 from storefront.extensions import db
 from storefront.orders.models import Order
 
@@ -21,10 +21,12 @@ def refuse_blocked_user():
     The user loader already treats a blocked user as logged out, so `current_user` alone would let a shopper
     blocked mid-session carry on as a guest; the account id the session still names tells us who it is.
     """
-    user_id = current_user.get_id() if current_user.is_authenticated else session.get(LOGIN_SESSION_KEY)
-    if user_id is None or not str(user_id).isdigit():
+    parsed = parse_session_user_id(
+        current_user.get_id() if current_user.is_authenticated else session.get(LOGIN_SESSION_KEY)
+    )
+    if parsed is None:
         return
-    if db.session.scalar(select(User.is_blocked).where(User.id == int(user_id))):
+    if db.session.scalar(select(User.is_blocked).where(User.id == parsed[0])):
         abort(403)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from storefront.cart.services import max_quantity
 from storefront.catalog.models import Product
 from storefront.extensions import db
+from storefront.renders.personalisation import personalisation_problem
 
 
 @dataclass
@@ -18,6 +19,8 @@ class ReviewLine:
     seen_price_cents: int | None = None
     cart_item_id: int | None = None
     problem: str | None = None
+    # The buyer's text for a personalised product (field label -> value), kept in the cart.
+    personalisation: dict = field(default_factory=dict)
 
     @property
     def unit_price_cents(self):
@@ -55,9 +58,12 @@ class Review:
         return bool(self.lines) and not self.problems and not any(line.problem for line in self.lines)
 
 
-def _line_problem(product, quantity):
+def _line_problem(line):
+    product, quantity = line.product, line.quantity
     if not product.is_published:
         return "No longer available: remove it to continue."
+    if personalisation_problem(product, line.personalisation):
+        return "Needs your personalisation: add it from its product page to continue."
     limit = max_quantity(product)
     if limit == 0:
         return "Out of stock: remove it to continue."
@@ -84,14 +90,18 @@ def review(lines):
     if len(currencies) > 1:
         result.problems.append("Your cart mixes currencies; buy these items in separate orders.")
     for line in lines:
-        line.problem = _line_problem(line.product, line.quantity)
+        line.problem = _line_problem(line)
     result.subtotal_cents = sum(line.line_total_cents for line in lines)
     result.shipping_cents = shipping_cents_for(result.subtotal_cents, result.requires_shipping)
     return result
 
 
 def review_cart(cart):
-    return review([ReviewLine(item.product, item.quantity, item.seen_price_cents, item.id) for item in cart.items])
+    lines = [
+        ReviewLine(item.product, item.quantity, item.seen_price_cents, item.id, personalisation=item.personalisation)
+        for item in cart.items
+    ]
+    return review(lines)
 
 
 def review_buy_now(product_id, quantity):

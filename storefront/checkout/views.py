@@ -10,6 +10,7 @@ from storefront.checkout import bp
 from storefront.checkout.access import get_viewable_order, refuse_blocked_user, remember_order
 from storefront.checkout.forms import BuyNowForm, CheckoutForm
 from storefront.checkout.services import review_buy_now, review_cart
+from storefront.downloads.services import order_delivery
 from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, render_page_or_fragment
 from storefront.orders import services as orders
@@ -101,15 +102,20 @@ def _hand_over_to_gateway(order, gateway):
 
 @bp.get("/complete/<number>")
 def complete(number):
-    """Where the shopper lands after paying; the status fragment polls until the payment settles."""
-    return render_template("checkout/complete.html", order=get_viewable_order(number))
+    """Where the shopper lands after paying; the status fragment polls until the payment settles and the files
+    are ready."""
+    order = get_viewable_order(number)
+    return render_template("checkout/complete.html", order=order, delivery=order_delivery(order))
 
 
 @bp.get("/status/<number>")
 def status(number):
     order = get_viewable_order(number)
-    response = render_page_or_fragment("checkout/complete.html", "checkout/_partials/status.html", order=order)
-    if order.is_settled:
+    delivery = order_delivery(order)
+    response = render_page_or_fragment(
+        "checkout/complete.html", "checkout/_partials/status.html", order=order, delivery=delivery
+    )
+    if order.is_settled and not delivery.preparing:
         response.status_code = STOP_POLLING
     return response
 
@@ -117,7 +123,8 @@ def status(number):
 @bp.get("/returned/<number>")
 def returned(number):
     """The gateway's "back" link: offer to cancel, or let the order expire on its own."""
-    return render_template("checkout/returned.html", order=get_viewable_order(number))
+    order = get_viewable_order(number)
+    return render_template("checkout/returned.html", order=order, delivery=order_delivery(order))
 
 
 @bp.post("/cancel/<number>")

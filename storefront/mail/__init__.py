@@ -4,6 +4,8 @@ Backends: `outbox` (default) stores messages in the database for the admin to re
 """
 
 import smtplib
+import ssl
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
@@ -13,7 +15,9 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.jobs import enqueue_after_commit
-from storefront.mail.models import EmailDelivery, OutboxMessage
+from storefront.mail.models import DeliveryStatus, EmailDelivery, OutboxMessage
+
+SMTP_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,25 @@ def _store_in_outbox(email):
     )
 
 
+# Default ports: submission with STARTTLS, implicit TLS, and plain SMTP (a relay on a trusted network).
+SMTP_PORTS = {"smtp+starttls": 587, "smtps": 465, "smtp": 25}
+
+
+def _tls_context():
+    """A verifying TLS context (smtplib's own default checks no certificate); MAIL_CA_FILE adds a private CA."""
+    return ssl.create_default_context(cafile=current_app.config.get("MAIL_CA_FILE"))
+
+
+def _connect(url):
+    port = url.port or SMTP_PORTS[url.scheme]
+    if url.scheme == "smtps":
+        return smtplib.SMTP_SSL(url.hostname, port, timeout=SMTP_TIMEOUT_SECONDS, context=_tls_context())
+    smtp = smtplib.SMTP(url.hostname, port, timeout=SMTP_TIMEOUT_SECONDS)
+    if url.scheme == "smtp+starttls":
+        smtp.starttls(context=_tls_context())
+    return smtp
+
+
 def _send_over_smtp(email):
     url = urlsplit(current_app.config["MAIL_URL"])
     message = EmailMessage()
@@ -54,15 +77,13 @@ def _send_over_smtp(email):
     message["Subject"] = email.subject
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
-    smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(url.hostname, url.port or (465 if url.scheme == "smtps" else 587), timeout=30) as smtp:
-        if url.scheme == "smtp+starttls":
-            smtp.starttls()
+    with _connect(url) as smtp:
         if url.username:
             smtp.login(unquote(url.username), unquote(url.password or ""))
         smtp.send_message(message)
 
 
+DELIVER_JOB = "storefront.mail.tasks.deliver_email"
 BACKENDS = {"outbox": _store_in_outbox, "smtp": _send_over_smtp}
 
 
@@ -79,5 +100,30 @@ def queue_email(kind, unique_key, to, secrets=None, **context):
     db.session.add(delivery)
     db.session.flush()
     args = (delivery.id, secrets) if secrets else (delivery.id,)
-    enqueue_after_commit("storefront.mail.tasks.deliver_email", *args, job_id=f"email-{delivery.id}")
+    enqueue_after_commit(DELIVER_JOB, *args, job_id=f"email-{delivery.id}")
     return delivery
+
+
+class CannotSendAgain(Exception):
+    """This delivery cannot be sent again; the message says why and is safe to show to an admin."""
+
+
+def can_send_again(delivery):
+    """Whether `send_again` would accept this delivery: it failed, and its message holds no one-time secret."""
+    from storefront.mail.tasks import KINDS
+
+    return delivery.status == DeliveryStatus.FAILED and not KINDS[delivery.kind].needs_secrets
+
+
+def send_again(delivery):
+    """Queue a failed delivery once more, after the caller's commit, under a fresh job id (the failed job keeps
+    its own in RQ's failed registry). Raises CannotSendAgain for a delivery that is not failed, or whose
+    message needs a secret that was never stored (a password-reset link: the customer asks for a new one)."""
+    if delivery.status != DeliveryStatus.FAILED:
+        raise CannotSendAgain(f"Only a failed email can be sent again; this one is {delivery.status}.")
+    if not can_send_again(delivery):
+        raise CannotSendAgain(
+            "This email carried a one-time link that is not kept; ask the customer to request it again."
+        )
+    delivery.status = DeliveryStatus.QUEUED.value
+    enqueue_after_commit(DELIVER_JOB, delivery.id, job_id=f"email-{delivery.id}-again-{uuid.uuid4().hex[:12]}")

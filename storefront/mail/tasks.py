@@ -1,6 +1,11 @@
 """Delivering queued emails (see `storefront.mail.queue_email`). Each kind names its template, its subject and
 how to load what the template needs from the ids stored with the delivery."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.mail import render_email, send_email
@@ -9,46 +14,95 @@ from storefront.orders.models import Order
 from storefront.urls import external_url
 
 
+@dataclass(frozen=True)
+class Kind:
+    template: str
+    subject: Callable[[dict], str]
+    load_context: Callable[[EmailDelivery], dict]
+    # The message carries a secret (a one-time link) that only the job's arguments hold, never the database.
+    needs_secrets: bool = False
+
+
+class MissingSecrets(Exception):
+    """A message that needs its one-time link was asked to go out without it."""
+
+
 def _order_context(delivery):
     order = db.session.get(Order, delivery.context["order_id"])
+    if order is None:
+        raise LookupError(f"order {delivery.context['order_id']} no longer exists")
     return {"order": order, "link": external_url("orders.lookup", number=order.number)}
 
 
-def _reset_context(_delivery):
+def _refund_context(delivery):
+    return {
+        **_order_context(delivery),
+        "amount_cents": delivery.context["amount_cents"],
+        "total_refunded_cents": delivery.context["total_refunded_cents"],
+    }
+
+
+def _shipment_context(delivery):
+    tracking = {key: delivery.context[key] for key in ("carrier", "tracking_number", "tracking_url")}
+    return {**_order_context(delivery), **tracking}
+
+
+def _no_context(_delivery):
     return {}
 
 
-# kind -> (template name, subject, loader of the template's context)
 KINDS = {
-    "order_confirmation": ("order_confirmation", lambda c: f"Your order {c['order'].number}", _order_context),
-    "password_reset": ("password_reset", lambda c: "Reset your password", _reset_context),
+    "order_confirmation": Kind("order_confirmation", lambda c: f"Your order {c['order'].number}", _order_context),
+    "downloads_ready": Kind(
+        "downloads_ready", lambda c: f"Your downloads for order {c['order'].number} are ready", _order_context
+    ),
+    "refund_issued": Kind("refund_issued", lambda c: f"Refund for order {c['order'].number}", _refund_context),
+    "order_shipped": Kind("order_shipped", lambda c: f"Order {c['order'].number} has shipped", _shipment_context),
+    "password_reset": Kind("password_reset", lambda c: "Reset your password", _no_context, needs_secrets=True),
 }
 
 
 def deliver_email(delivery_id, secrets=None):
     """Render and send one queued email. A delivery already sent is skipped, so a job run twice sends once;
-    a failure is recorded and re-raised so RQ retries it (and shows it failed after the last try)."""
-    delivery = db.session.get(EmailDelivery, delivery_id)
+    a failure is recorded (attempts, last error, status failed) and re-raised so RQ retries it.
+
+    The row is locked while sending (on Postgres), so two copies of the job running at once send it once."""
+    delivery = db.session.scalar(select(EmailDelivery).where(EmailDelivery.id == delivery_id).with_for_update())
     if delivery is None or delivery.status == DeliveryStatus.SENT:
+        db.session.rollback()
         return
-    template, subject, load_context = KINDS[delivery.kind]
-    context = {**load_context(delivery), **(secrets or {})}
-    delivery.attempts += 1
     try:
-        send_email(render_email(template, delivery.to_address, subject(context), **context))
+        send_email(_render(delivery, secrets))
     except Exception as error:
         db.session.rollback()
-        _record_failure(delivery_id, error)
+        _record_failure(delivery_id, error, secrets)
         raise
+    delivery.attempts += 1
     delivery.status = DeliveryStatus.SENT.value
     delivery.sent_at = utcnow()
     delivery.last_error = None
     db.session.commit()
 
 
-def _record_failure(delivery_id, error):
+def _render(delivery, secrets):
+    kind = KINDS[delivery.kind]
+    if kind.needs_secrets and not secrets:
+        raise MissingSecrets(f"a {delivery.kind} email needs its one-time link, which only the original job had")
+    context = {**kind.load_context(delivery), **(secrets or {})}
+    return render_email(kind.template, delivery.to_address, kind.subject(context), **context)
+
+
+def _record_failure(delivery_id, error, secrets):
     delivery = db.session.get(EmailDelivery, delivery_id)
     delivery.attempts += 1
     delivery.status = DeliveryStatus.FAILED.value
-    delivery.last_error = f"{type(error).__name__}: {error}"
+    delivery.last_error = _redact(f"{type(error).__name__}: {error}", secrets)[:2000]
     db.session.commit()
+
+
+def _redact(text, secrets):
+    """An error message may quote what it failed on; a secret must not reach the database through it."""
+    for value in (secrets or {}).values():
+        if isinstance(value, str) and value:
+            text = text.replace(value, "[redacted]")
+    return text

@@ -4,6 +4,7 @@ Callers own the transaction (they commit); side effects are deferred until that 
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -13,8 +14,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storefront.cart.models import CartItem
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
+from storefront.downloads.services import revoke_entitlements
 from storefront.extensions import db
+from storefront.jobs import enqueue_after_commit
 from storefront.mail import queue_email
+from storefront.mail.models import EmailDelivery
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderItem, PaymentEvent
 from storefront.orders.numbers import new_order_number
@@ -100,6 +104,7 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
                 kind=line.product.kind,
                 unit_price_cents=line.unit_price_cents,
                 quantity=line.quantity,
+                personalisation=dict(line.personalisation),
             )
             for line in review.lines
         ],
@@ -176,6 +181,9 @@ def _on_paid(order):
             CartItem.__table__.delete().where(CartItem.cart_id == order.cart_id, CartItem.product_id.in_(bought))
         )
     queue_email("order_confirmation", f"order:{order.id}:confirmation", order.email, order_id=order.id)
+    if any(item.kind == "digital" for item in order.items):
+        job_id = f"grant-entitlements-{order.id}"
+        enqueue_after_commit("storefront.downloads.tasks.grant_entitlements_job", order.id, job_id=job_id)
 
 
 def record_payment(order, kind, amount_cents, currency, provider, object_id, event_id=None):
@@ -211,10 +219,15 @@ def apply_refunds(order):
     paid, refunded = order.amount_paid_cents, order.amount_refunded_cents
     if not (paid and refunded) or OrderStatus(order.status) in {OrderStatus.PENDING, *UNSOLD}:
         return
+    notify_refund_issued(order, refunded)
     target = OrderStatus.REFUNDED if refunded >= paid else OrderStatus.PARTIALLY_REFUNDED
     if order.status != target:
         summary = f"{format_money(refunded, order.currency)} of {format_money(paid, order.currency)} refunded."
         set_status(order, target, summary)
+        if target is OrderStatus.REFUNDED:
+            # A full refund takes back every file. A partial refund revokes nothing here: the provider's
+            # charge.refunded names an amount, not items; refunding particular items calls revoke_entitlements.
+            revoke_entitlements(order, [item.id for item in order.items])
 
 
 def give_up(order, status, message):
@@ -248,3 +261,40 @@ def expire_overdue_orders(now=None):
             continue  # paid or canceled a moment ago (SQLite has no row locks): leave it as it now is
         expired += 1
     return expired
+
+
+def notify_refund_issued(order, total_refunded_cents):
+    """Email the shopper about a refund, once per refunded total: the same total reported again sends nothing."""
+    earlier = db.session.scalars(
+        select(EmailDelivery.context).where(
+            EmailDelivery.kind == "refund_issued", EmailDelivery.unique_key.startswith(f"order:{order.id}:refund:")
+        )
+    ).all()
+    already_told = max((context["total_refunded_cents"] for context in earlier), default=0)
+    if total_refunded_cents <= already_told:
+        return None
+    return queue_email(
+        "refund_issued",
+        f"order:{order.id}:refund:{total_refunded_cents}",
+        order.email,
+        order_id=order.id,
+        amount_cents=total_refunded_cents - already_told,
+        total_refunded_cents=total_refunded_cents,
+    )
+
+
+def notify_shipped(order, carrier, tracking_number, tracking_url):
+    """Email the shopper that `order` shipped, with its tracking link; once per order (a second call sends
+    nothing). Raises ValueError when the tracking link is not an http(s) URL. The caller commits."""
+    parts = urlsplit(tracking_url or "")
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"the tracking link must be an http(s) URL (got {tracking_url!r})")
+    return queue_email(
+        "order_shipped",
+        f"order:{order.id}:shipped",
+        order.email,
+        order_id=order.id,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        tracking_url=tracking_url,
+    )

@@ -1,9 +1,13 @@
 """File storage. Public objects (product images) can be linked directly; private ones (deliverables) never are.
 
-The local backend keeps both under STORAGE_LOCAL_ROOT, in `public/` and `private/`.
+Two backends share one interface (`put`, `exists`, `read`, `public_url`, `presigned_url`), chosen by
+STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and `private/`; `s3` (see
+`storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
+after its authorisation check.
 """
 
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from flask import current_app, url_for
 
@@ -12,7 +16,13 @@ class InvalidStorageKey(ValueError):
     pass
 
 
-def _checked_key(key):
+def attachment_header(file_name):
+    """A Content-Disposition value that saves the file under `file_name`, non-ASCII names included (RFC 6266)."""
+    fallback = "".join(char if " " <= char <= "~" and char not in '"\\' else "_" for char in file_name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+def checked_key(key):
     path = PurePosixPath(key)
     if path.is_absolute() or not path.parts or any(part in {"", ".", ".."} for part in path.parts):
         raise InvalidStorageKey(f"unsafe storage key {key!r}")
@@ -24,7 +34,7 @@ class LocalStorage:
         self.root = Path(root)
 
     def _path(self, key, public):
-        return self.root / ("public" if public else "private") / _checked_key(key)
+        return self.root / ("public" if public else "private") / checked_key(key)
 
     def put(self, key, data, content_type, public=False):
         """Store `data` (bytes) under `key`; the content type is implied by the name locally."""
@@ -39,8 +49,16 @@ class LocalStorage:
     def read(self, key, public=False):
         return self._path(key, public).read_bytes()
 
+    def open(self, key, public=False):
+        """A binary file object for streaming the object; raises FileNotFoundError when it is missing."""
+        return self._path(key, public).open("rb")
+
+    def presigned_url(self, key, file_name, content_type, expires_in):
+        """None: local files have no URL of their own; the app streams them behind a signed, expiring link."""
+        return None
+
     def public_url(self, key):
-        return url_for("media.public_file", key=_checked_key(key))
+        return url_for("media.public_file", key=checked_key(key))
 
     @property
     def public_root(self):
@@ -52,4 +70,10 @@ def get_storage():
 
 
 def init_storage(app):
-    app.extensions["storefront.storage"] = LocalStorage(app.config["STORAGE_LOCAL_ROOT"])
+    """Attach the backend STORAGE_BACKEND names; call again after changing the settings (tests do)."""
+    if app.config["STORAGE_BACKEND"] == "s3":
+        from storefront.storage.s3 import S3Storage
+
+        app.extensions["storefront.storage"] = S3Storage.from_config(app.config)
+    else:
+        app.extensions["storefront.storage"] = LocalStorage(app.config["STORAGE_LOCAL_ROOT"])

@@ -159,3 +159,18 @@ def test_reset_link_ignores_the_host_the_request_came_in_on(app, client):
     assert reset_path(app, message)
     assert "evil.example" not in message.text_body
     assert "evil.example" not in message.html_body
+
+
+def test_resetting_the_password_logs_the_account_out_everywhere(app, client, auth):
+    make_user(EMAIL)
+    laptop = app.test_client()
+    laptop.post("/account/login", data={"email": EMAIL, "password": DEFAULT_PASSWORD, "remember": "y"})
+    assert "Log out" in laptop.get("/").get_data(as_text=True)
+
+    ask_for_reset(client)
+    choose_password(client, reset_path(app, emails_to(EMAIL)[0]))
+
+    assert "Log out" not in laptop.get("/").get_data(as_text=True)
+    laptop.delete_cookie("session")  # the remember-me cookie alone no longer logs it back in either
+    assert "Log out" not in laptop.get("/").get_data(as_text=True)
+    assert auth.login(EMAIL, NEW_PASSWORD).status_code == 302

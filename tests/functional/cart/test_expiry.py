@@ -1,11 +1,8 @@
 """Carts left alone for CART_ABANDON_AFTER_HOURS are marked abandoned: by the service, the CLI and the RQ worker."""
 
-import uuid
 from datetime import timedelta
 
-import pytest
 from redis import Redis
-from rq import Queue, SimpleWorker
 from rq.cron import CronScheduler
 
 from storefront.cart.models import CartStatus
@@ -121,36 +118,11 @@ def test_operator_expires_carts_from_the_command_line(app, shopper):
 # The worker
 
 
-@pytest.fixture
-def queue(redis_url):
-    """A queue of its own on the real Redis, removed with everything RQ kept about it."""
-    connection = Redis.from_url(redis_url)
-    queue = Queue(f"test-cart-expiry-{uuid.uuid4().hex}", connection=connection)
-    yield queue
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
-        for job_id in registry.get_job_ids():
-            job = queue.fetch_job(job_id)
-            if job is not None:
-                job.delete()
-    queue.delete(delete_jobs=True)
-    for key in connection.scan_iter(f"*{queue.name}*"):
-        connection.delete(key)
-    connection.close()
-
-
-@pytest.fixture
-def worker(queue):
-    """A worker for that queue that runs jobs in this process, inside the test's app context."""
-    worker = SimpleWorker([queue], connection=queue.connection)
-    yield worker
-    queue.connection.delete(worker.key)
-
-
-def test_the_worker_expires_carts_from_a_real_queue(app, shopper, queue, worker):
+def test_the_worker_expires_carts_from_a_real_queue(app, shopper, rq_queue, run_worker):
     cart = guest_cart_touched(shopper, 49 * HOUR)
-    job = queue.enqueue("storefront.cart.tasks.expire_abandoned_carts_job")
+    job = rq_queue.enqueue("storefront.cart.tasks.expire_abandoned_carts_job")
 
-    worker.work(burst=True)
+    run_worker()
 
     job.refresh()
     assert job.get_status() == "finished", job.latest_result().exc_string if job.latest_result() else None

@@ -5,12 +5,6 @@ import pytest
 from tests.functional.checkout.support import Shopper
 
 
-@pytest.fixture(autouse=True)
-def jobs_in_process(app):
-    """Without Redis the deferred jobs (the order confirmation) run right after the commit, inside the test."""
-    app.config["REDIS_URL"] = None
-
-
 @pytest.fixture
 def shopper(client):
     return Shopper(client)

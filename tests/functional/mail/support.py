@@ -1,0 +1,77 @@
+"""Helpers for mail tests: what a real SMTP server received, and what the database says about deliveries."""
+
+import email
+import os
+import socket
+import time
+from email import policy
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.mail.models import EmailDelivery
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message the server accepted."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        return [Received(envelope) for envelope in self.envelopes]
+
+    def wait_for(self, count, seconds=20):
+        """Wait (bounded) until `count` messages arrived; returns them."""
+        deadline = time.monotonic() + seconds
+        while len(self.envelopes) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+class Received:
+    """One message as the SMTP server got it: recipients, subject, and its text and HTML parts."""
+
+    def __init__(self, envelope):
+        self.rcpt_tos = envelope.rcpt_tos
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.subject = message["Subject"]
+        self.content_type = message.get_content_type()
+        self.parts = {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+
+    @property
+    def text(self):
+        return self.parts["text/plain"]
+
+    @property
+    def html(self):
+        return self.parts["text/html"]
+
+
+def deliveries(kind=None):
+    db.session.expire_all()
+    query = select(EmailDelivery).order_by(EmailDelivery.id)
+    if kind is not None:
+        query = query.where(EmailDelivery.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def slow_job(marker_dir, seconds):
+    """A job for the worker tests: notes when it starts (with the pid of the process running it) and when it
+    finishes."""
+    marker = Path(marker_dir)
+    (marker / "started").write_text(str(os.getpid()))
+    time.sleep(seconds)
+    (marker / "finished").write_text("finished")
