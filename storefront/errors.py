@@ -15,6 +15,7 @@ MESSAGES = {
     405: "That action is not allowed here.",
     413: "That upload is too large.",
     429: "Too many requests. Please wait a moment and try again.",
+    503: "This is temporarily unavailable on our side. Please try again in a few minutes.",
 }
 
 

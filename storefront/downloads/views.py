@@ -14,6 +14,7 @@ bp = Blueprint("downloads", __name__, url_prefix="/downloads")
 
 FORBIDDEN = 403
 GONE = 410
+SERVICE_UNAVAILABLE = 503
 
 bp.add_app_template_global(downloads.downloads_left, "downloads_left")
 bp.add_app_template_global(downloads.is_expired, "link_expired")
@@ -46,11 +47,19 @@ def download(token):
     entitlement = _visible_entitlement(token)
     if downloads.is_used_up(entitlement) or downloads.is_expired(entitlement):
         return _refusal(entitlement)
+    _require_stored_file(entitlement)
     if not downloads.record_download(entitlement, request.remote_addr, request.user_agent.string):
         jobs.rollback()  # used up or expired by a concurrent click a moment ago
         return _refusal(entitlement)
     jobs.commit()
     return redirect(_file_url(entitlement))
+
+
+def _require_stored_file(entitlement):
+    """503 (and the download not counted) when the file is missing from storage: our fault, not the buyer's."""
+    if not get_storage().exists(entitlement.storage_key):
+        current_app.logger.error("download %s: file missing from storage", entitlement.id)
+        abort(SERVICE_UNAVAILABLE)
 
 
 def _file_url(entitlement):
@@ -71,6 +80,7 @@ def file(token):
     storage = get_storage()
     if entitlement is None or entitlement.revoked_at is not None or not hasattr(storage, "open"):
         abort(404)
+    _require_stored_file(entitlement)
     response = send_file(
         storage.open(entitlement.storage_key),
         mimetype=entitlement.content_type,

@@ -5,6 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from storefront.downloads import services as downloads
+from storefront.storage import get_storage
 from tests.functional.checkout.support import GUEST_EMAIL, page_text
 from tests.functional.downloads.support import (
     GUIDE_PDF,
@@ -161,3 +162,19 @@ def test_an_expired_link_of_someone_elses_order_is_simply_not_found(shopper, pai
 
     assert new_browser().get(download_url(entitlement)).status_code == 404
     assert new_browser().post(f"/downloads/{entitlement.token}/fresh-link").status_code == 404
+
+
+def test_a_file_missing_from_storage_is_our_fault_and_the_download_is_not_counted(shopper, paid_ebook_order):
+    [entitlement] = entitlements_of(paid_ebook_order)
+    granted = shopper.client.get(download_url(entitlement))
+    local_file = local_path(granted.headers["Location"])
+    get_storage()._path(entitlement.storage_key, public=False).unlink()
+
+    again = shopper.client.get(download_url(entitlement))
+    streamed = shopper.client.get(local_file)
+
+    assert again.status_code == 503
+    assert "temporarily unavailable" in page_text(again)
+    assert streamed.status_code == 503
+    [entitlement] = entitlements_of(paid_ebook_order)
+    assert entitlement.download_count == 1
