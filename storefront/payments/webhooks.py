@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront import jobs
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders import services as orders
 from storefront.orders.models import Order, PaymentEventKind
 from storefront.orders.status import OrderStatus
@@ -115,12 +116,24 @@ def _save_shipping(order, session):
     order.shipping_address = "\n".join(part for part in parts if part)
 
 
+def _save_discount(order, session):
+    """A promotion code entered on Stripe's page lowers what the shopper pays: the order's totals follow it."""
+    discount = (session.get("total_details") or {}).get("amount_discount") or 0
+    if not discount or discount == order.discount_cents:
+        return
+    order.discount_cents = discount
+    order.total_cents = order.subtotal_cents - discount + order.shipping_cents + order.tax_cents
+    amount = format_money(discount, order.currency)
+    orders.record_event(order, f"Promotion code applied at checkout: {amount} off.")
+
+
 def on_session_completed(session, provider, event_id):
     order = _order_for_session(session)
     if order is None:
         return
     order.payment_intent_id = session.get("payment_intent") or order.payment_intent_id
     _save_shipping(order, session)
+    _save_discount(order, session)
     if session.get("payment_status") in PAID_SESSION_STATES:
         _record_charge(order, session, provider, event_id)
     else:

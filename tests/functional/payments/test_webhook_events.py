@@ -81,6 +81,20 @@ def test_a_paid_checkout_marks_the_order_paid_and_records_the_charge(webhook, or
     assert stock_of(print_) == 3
 
 
+def test_a_promotion_code_used_on_stripes_page_lowers_the_order_total(webhook, order):
+    # 2 prints at $20.00, free shipping from $50.00 is not reached: $5.00 shipping; the code takes $10.00 off.
+    paid = order.total_cents - 1000
+    discount = {"amount_discount": 1000}
+    event = session_event("checkout.session.completed", order, amount_total=paid, total_details=discount)
+
+    webhook(event)
+
+    order = reload(order)
+    assert (order.discount_cents, order.total_cents) == (1000, paid)
+    assert order.amount_paid_cents == order.total_cents
+    assert "Promotion code applied at checkout: $10.00 off." in [e.message for e in order.events]
+
+
 def test_a_paid_checkout_keeps_the_shipping_address_the_shopper_gave_stripe(webhook, order):
     webhook(session_event("checkout.session.completed", order, shipping_details=SHIPPING))
 
