@@ -6,7 +6,6 @@ the caller's commit (`storefront.jobs.commit`). Callers own the transaction.
 
 import io
 import secrets
-from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
@@ -175,37 +174,3 @@ def unfinished_renditions(limit=200):
         .limit(limit)
     )
     return db.session.scalars(statement).all()
-
-
-@dataclass(frozen=True)
-class ItemProgress:
-    """How far one personalised item of an order has got, for the order page."""
-
-    order_item: OrderItem
-    status: str
-    progress: int
-
-    @property
-    def is_ready(self):
-        return self.status == RenderStatus.DONE
-
-    @property
-    def has_failed(self):
-        return self.status == RenderStatus.FAILED
-
-
-def progress_for(order):
-    """One ItemProgress per order item rendered per order (those with a Rendition), in item order.
-
-    An item whose job has not created its Rendition yet does not appear; the order page can treat "paid, digital,
-    no entitlement yet" as preparing."""
-    item_ids = [item.id for item in order.items]
-    if not item_ids:
-        return []
-    renditions = db.session.scalars(select(Rendition).where(Rendition.order_item_id.in_(item_ids)))
-    by_item = {rendition.order_item_id: rendition for rendition in renditions}
-    return [
-        ItemProgress(item, by_item[item.id].status, by_item[item.id].progress)
-        for item in order.items
-        if item.id in by_item
-    ]

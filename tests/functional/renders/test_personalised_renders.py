@@ -8,11 +8,9 @@ from sqlalchemy import text
 from storefront import jobs
 from storefront.downloads.services import grant_entitlements
 from storefront.extensions import db
-from storefront.renders.services import progress_for
 from storefront.renders.tasks import render_order_item
 from storefront.renders.templates import TEMPLATES
 from storefront.storage import get_storage
-from tests.functional.checkout.support import digital
 from tests.functional.renders.support import (
     STAR_MAP_FIELD,
     deliveries_of,
@@ -125,20 +123,7 @@ def test_progress_is_committed_as_the_job_goes(app, personalised, paid_order, mo
 
     monkeypatch.setattr(storage, "put", spying_put)
 
-    order = paid_order(personalised(), {STAR_MAP_FIELD: "Ada Lovelace"})
+    paid_order(personalised(), {STAR_MAP_FIELD: "Ada Lovelace"})
 
     assert seen == [("rendering", 10), ("rendering", 60)]
-    [progress] = progress_for(order)
-    assert (progress.order_item.id, progress.status, progress.progress, progress.is_ready) == (
-        order.items[0].id,
-        "done",
-        100,
-        True,
-    )
-
-
-def test_an_ordinary_digital_order_has_no_render_progress(app, shopper):
-    order = shopper.place(digital())
-    shopper.pay(order)
-
-    assert progress_for(order) == []
+    assert tuple(committed_progress()) == ("done", 100)
