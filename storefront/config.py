@@ -272,6 +272,9 @@ def load_config(environ=None, instance_path="instance"):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": _redis_url(environ),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (1 on Heroku-style platforms), so
+        # client addresses in download logs and login throttling are the shopper's, not the router's.
+        "TRUSTED_PROXIES": _int_setting(environ, "TRUSTED_PROXIES", 0, minimum=0, maximum=5),
         "BASE_URL": _http_url(environ, "BASE_URL", "http://127.0.0.1:5000"),
         "STORE_NAME": environ.get("STORE_NAME", "Storefront"),
         "STORE_CURRENCY": _currency(environ),

@@ -1,5 +1,7 @@
 """Extensions are created unbound here and bound to an app in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -19,3 +21,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Throttles guessable endpoints (login, password reset) per client address; storage set from REDIS_URL.
+limiter = Limiter(key_func=get_remote_address)

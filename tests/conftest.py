@@ -25,8 +25,9 @@ from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD  # noqa: E402
 
-# Jobs run in-process unless a test hands the app a Redis (the `redis_url` fixture) on purpose.
-TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False, "REDIS_URL": None}
+# Jobs run in-process unless a test hands the app a Redis (the `redis_url` fixture) on purpose; throttling is
+# off except in the tests about it.
+TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False, "REDIS_URL": None, "RATELIMIT_ENABLED": False}
 
 
 @pytest.fixture(scope="session")

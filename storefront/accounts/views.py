@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from storefront import jobs
 from storefront.accounts import bp, services
 from storefront.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.urls import is_safe_next
 
 INVALID = 422
@@ -32,7 +32,13 @@ def register():
     return _redirect_next()
 
 
+# Slows password guessing from one address; failed and successful attempts both count.
+LOGIN_LIMIT = "10 per minute;50 per hour"
+RESET_LIMIT = "5 per 15 minutes"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
@@ -57,6 +63,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
 def request_reset():
     form = ResetRequestForm()
     if not form.validate_on_submit():

@@ -55,6 +55,7 @@ def test_database_urls_are_normalised_to_psycopg3(tmp_path, raw, expected):
         ({"MAIL_BACKEND": "smtp"}, "MAIL_URL"),
         ({"MAIL_URL": "http://mail.example.com"}, "MAIL_URL"),
         ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND"),
+        ({"TRUSTED_PROXIES": "all"}, "TRUSTED_PROXIES"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, environ, variable):
