@@ -9,7 +9,7 @@ after its authorisation check.
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 
 
 class InvalidStorageKey(ValueError):
@@ -58,7 +58,10 @@ class LocalStorage:
         return None
 
     def public_url(self, key):
-        return url_for("media.public_file", key=checked_key(key))
+        # url_for once per request: a catalogue page links a hundred images and variants, and it is slow.
+        if "media_url_prefix" not in g:
+            g.media_url_prefix = url_for("media.public_file", key="_").removesuffix("_")
+        return g.media_url_prefix + quote(checked_key(key))
 
     @property
     def public_root(self):
