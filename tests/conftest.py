@@ -24,6 +24,7 @@ from rq import Queue, SimpleWorker  # noqa: E402
 from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD  # noqa: E402
+from tests.functional.checkout.support import Shopper  # noqa: E402
 
 # Jobs run in-process unless a test hands the app a Redis (the `redis_url` fixture) on purpose; throttling is
 # off except in the tests about it.
@@ -87,6 +88,12 @@ def redis_url():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def shopper(client):
+    """A browser that shops through the real pages (cart, checkout, the dummy gateway)."""
+    return Shopper(client)
 
 
 @pytest.fixture

@@ -6,11 +6,6 @@ from tests.functional.checkout.support import Shopper
 
 
 @pytest.fixture
-def shopper(client):
-    return Shopper(client)
-
-
-@pytest.fixture
 def new_shopper(app):
     """Another browser: `new_shopper()` returns a shopper with a fresh test client (no cookies)."""
     return lambda: Shopper(app.test_client())

@@ -2,13 +2,7 @@
 
 import pytest
 
-from tests.functional.checkout.support import Shopper
 from tests.functional.downloads.support import ebook
-
-
-@pytest.fixture
-def shopper(client):
-    return Shopper(client)
 
 
 @pytest.fixture

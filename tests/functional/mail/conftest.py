@@ -3,7 +3,7 @@
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.functional.checkout.support import Shopper, digital
+from tests.functional.checkout.support import digital
 from tests.functional.mail.support import Inbox, free_port
 
 
@@ -23,11 +23,6 @@ def smtp(app):
 def closed_port():
     """A port nothing listens on: SMTP connections to it are refused."""
     return free_port()
-
-
-@pytest.fixture
-def shopper(client):
-    return Shopper(client)
 
 
 @pytest.fixture

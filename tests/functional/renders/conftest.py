@@ -4,13 +4,7 @@ import pytest
 
 from storefront.extensions import db
 from tests.factories import make_product
-from tests.functional.checkout.support import Shopper
 from tests.functional.renders.support import STAR_MAP_FIELD, buy_personalised
-
-
-@pytest.fixture
-def shopper(client):
-    return Shopper(client)
 
 
 @pytest.fixture
