@@ -7,13 +7,14 @@ from flask_login import current_user
 from storefront import jobs
 from storefront.cart.current import current_cart
 from storefront.checkout import bp
-from storefront.checkout.access import get_viewable_order, refuse_blocked_user, remember_order
+from storefront.checkout.access import refuse_blocked_user
 from storefront.checkout.forms import BuyNowForm, CheckoutForm
 from storefront.checkout.services import review_buy_now, review_cart
 from storefront.downloads.services import order_delivery
 from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, render_page_or_fragment
 from storefront.orders import services as orders
+from storefront.orders.access import get_viewable_order, remember_order
 from storefront.orders.status import InvalidOrderStatus, OrderStatus
 from storefront.payments.gateways import PaymentGatewayError, get_gateway
 

@@ -5,9 +5,9 @@ download, then redirects to a short-lived URL: S3's pre-signed URL, or the app's
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 
 from storefront import jobs
-from storefront.checkout.access import get_viewable_order
 from storefront.downloads import services as downloads
 from storefront.downloads.signing import LinkCheck, check, signed_file_url
+from storefront.orders.access import get_viewable_order
 from storefront.storage import get_storage
 
 bp = Blueprint("downloads", __name__, url_prefix="/downloads")

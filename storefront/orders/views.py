@@ -1,8 +1,8 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from storefront.checkout.access import remember_order
 from storefront.extensions import db
+from storefront.orders.access import remember_order
 from storefront.orders.forms import OrderLookupForm
 from storefront.orders.models import Order
 
