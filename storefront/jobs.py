@@ -19,7 +19,11 @@ def redis_connection():
     url = current_app.config["REDIS_URL"]
     if url is None:
         return None
-    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    # One client (and so one connection pool) per app and URL, not a new pool for every job queued.
+    clients = current_app.extensions.setdefault("storefront.redis_clients", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return clients[url]
 
 
 def redis_state():
