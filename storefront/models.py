@@ -8,3 +8,4 @@ from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, PaymentEvent  # noqa: F401
 from storefront.payments.models import WebhookEvent  # noqa: F401
 from storefront.renders.models import ProductImageVariant, Rendition  # noqa: F401
+from storefront.job_records import JobRecord  # noqa: F401

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -43,6 +43,10 @@ class Order(db.Model):
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
+    # Money and goods disagree (paid after its stock was sold, paid twice for one cart, paid a different
+    # amount): a person must look. Admins filter on this flag; the reason says what happened.
+    needs_attention: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
+    attention_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     items: Mapped[list["OrderItem"]] = relationship(
