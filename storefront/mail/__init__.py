@@ -8,6 +8,7 @@ import ssl
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
@@ -75,12 +76,20 @@ def _send_over_smtp(email):
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to
     message["Subject"] = email.subject
+    # Without Date and Message-ID, spam filters mark the message down (and some servers add their own, wrongly).
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=_sender_domain(current_app.config["MAIL_FROM"]))
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     with _connect(url) as smtp:
         if url.username:
             smtp.login(unquote(url.username), unquote(url.password or ""))
         smtp.send_message(message)
+
+
+def _sender_domain(mail_from):
+    """The MAIL_FROM address's domain, so Message-IDs name the shop rather than whichever host sent them."""
+    return parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
 
 
 DELIVER_JOB = "storefront.mail.tasks.deliver_email"
