@@ -14,12 +14,16 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from storefront.config_production import DEFAULT_BASE_URL, production_problem
+
 log = logging.getLogger(__name__)
 
 MIN_SECRET_KEY_LENGTH = 32
 KNOWN_UNSAFE_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# Anything else (`prod`, `staging`) is refused rather than silently treated as "not production".
+ENVIRONMENTS = {"production", "development", "test"}
 
 
 class ConfigError(ValueError):
@@ -60,8 +64,15 @@ def _choice(environ, name, choices, default):
 
 
 def is_production(environ):
-    """Production when STOREFRONT_ENV or FLASK_ENV says so."""
-    return "production" in {environ.get("STOREFRONT_ENV", "").lower(), environ.get("FLASK_ENV", "").lower()}
+    """Production when STOREFRONT_ENV or FLASK_ENV says so; raises ConfigError for a value outside ENVIRONMENTS."""
+    return "production" in {_environment(environ, "STOREFRONT_ENV"), _environment(environ, "FLASK_ENV")}
+
+
+def _environment(environ, name):
+    value = environ.get(name, "").strip().lower()
+    if value and value not in ENVIRONMENTS:
+        raise ConfigError(f"{name} must be one of {', '.join(sorted(ENVIRONMENTS))} (got {environ[name]!r})")
+    return value
 
 
 def normalise_database_url(raw, instance_path):
@@ -244,13 +255,16 @@ def _job_settings(environ):
     }
 
 
-def _refuse_unsafe_production(config, environ):
-    if config["DEBUG"]:
-        raise ConfigError("FLASK_DEBUG must be off in production")
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not _flag(environ, "ALLOW_SQLITE_IN_PRODUCTION"):
-        raise ConfigError(
-            "DATABASE_URL points at SQLite in production; use Postgres or set ALLOW_SQLITE_IN_PRODUCTION=1"
-        )
+def _production_settings(environ):
+    """Opt-outs of production's checks (storefront/config_production.py), and what they need to know."""
+    return {
+        "ALLOW_SQLITE_IN_PRODUCTION": _flag(environ, "ALLOW_SQLITE_IN_PRODUCTION"),
+        "ALLOW_LOCAL_STORAGE_IN_PRODUCTION": _flag(environ, "ALLOW_LOCAL_STORAGE_IN_PRODUCTION"),
+        # A demo shop may run production on the dummy gateway; every page then says no money moves.
+        "ALLOW_DUMMY_PAYMENTS": _flag(environ, "ALLOW_DUMMY_PAYMENTS"),
+        # Gunicorn workers, as the Procfile starts them (default 2): more than one needs Redis for rate limits.
+        "WEB_CONCURRENCY": _int_setting(environ, "WEB_CONCURRENCY", 2),
+    }
 
 
 def _engine_options(database_url):
@@ -275,11 +289,13 @@ def load_config(environ=None, instance_path="instance"):
         # How many proxies in front of the app set X-Forwarded-For/-Proto (1 on Heroku-style platforms), so
         # client addresses in download logs and login throttling are the shopper's, not the router's.
         "TRUSTED_PROXIES": _int_setting(environ, "TRUSTED_PROXIES", 0, minimum=0, maximum=5),
-        "BASE_URL": _http_url(environ, "BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": _http_url(environ, "BASE_URL", DEFAULT_BASE_URL),
         "STORE_NAME": environ.get("STORE_NAME", "Storefront"),
         "STORE_CURRENCY": _currency(environ),
         "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11"),
         "CATALOG_PAGE_SIZE": _int_setting(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
+        # Larger request bodies are refused with 413 before they are read (no upload here comes near it).
+        "MAX_CONTENT_LENGTH": _int_setting(environ, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024, minimum=64 * 1024),
         "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
         **_commerce_settings(environ),
         "SESSION_COOKIE_SECURE": production,
@@ -293,9 +309,11 @@ def load_config(environ=None, instance_path="instance"):
         **_download_settings(environ),
         **_mail_settings(environ),
         **_job_settings(environ),
+        **_production_settings(environ),
     }
-    if production:
-        _refuse_unsafe_production(config, environ)
+    problem = production_problem(config) if production else None
+    if problem:
+        raise ConfigError(problem)
     return config
 
 

@@ -1,5 +1,7 @@
 """What the cart shows and remembers: prices from the database, warnings, and the guest cookie."""
 
+import os
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from storefront.extensions import db
 from tests.conftest import TEST_SETTINGS, RequestPerContextClient
 from tests.factories import make_product
 from tests.functional.cart.helpers import Shopper, active_carts, all_carts, header_count, text
+from tests.production import production_environ
 
 
 def cart_cookie(response):
@@ -109,8 +112,9 @@ def test_guest_cart_cookie_is_a_random_token_kept_from_scripts_and_other_sites(s
 
 def test_guest_cart_cookie_is_secure_in_production(app, monkeypatch):
     """A second app built as production; `app` still empties the tables afterwards."""
-    monkeypatch.setenv("STOREFRONT_ENV", "production")
-    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
+    local = {"STORAGE_BACKEND": "local", "ALLOW_LOCAL_STORAGE_IN_PRODUCTION": "1", "ALLOW_SQLITE_IN_PRODUCTION": "1"}
+    for name, value in production_environ(DATABASE_URL=os.environ["DATABASE_URL"], **local).items():
+        monkeypatch.setenv(name, value)
     production = create_app(TEST_SETTINGS)
     production.test_client_class = RequestPerContextClient
     with production.app_context():
