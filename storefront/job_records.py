@@ -28,8 +28,9 @@ class JobRecord(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # RQ's job id too: a record enqueued twice (by the commit and by the sweep) is one job.
-    job_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # RQ's job id too: a record enqueued twice (by the commit and by the sweep) is one job. Not unique: the same
+    # work may be asked for again once an earlier record of it is done or failed.
+    job_key: Mapped[str] = mapped_column(String(200), index=True)
     func_path: Mapped[str] = mapped_column(String(200))
     args: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING.value)

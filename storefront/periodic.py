@@ -9,8 +9,11 @@ import time
 
 from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.orders.tasks import expire_overdue_orders_job
+from storefront.sweep import sweep_job_records_job
 
 PERIODIC_JOBS = (
+    # Every minute: work recorded with a commit but never queued (a queue outage) is queued within a minute.
+    (sweep_job_records_job, 60),
     (expire_overdue_orders_job, 60),
     (expire_abandoned_carts_job, 15 * 60),
 )

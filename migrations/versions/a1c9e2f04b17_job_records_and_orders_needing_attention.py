@@ -30,10 +30,10 @@ def upgrade():
     sa.Column('enqueued_at', sa.DateTime(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("state IN ('pending', 'done', 'failed')", name=op.f('ck_job_records_state_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_records')),
-    sa.UniqueConstraint('job_key', name=op.f('uq_job_records_job_key'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_records'))
     )
     with op.batch_alter_table('job_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_records_job_key'), ['job_key'], unique=False)
         batch_op.create_index('ix_job_records_state_created', ['state', 'created_at'], unique=False)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
@@ -53,6 +53,7 @@ def downgrade():
 
     with op.batch_alter_table('job_records', schema=None) as batch_op:
         batch_op.drop_index('ix_job_records_state_created')
+        batch_op.drop_index(batch_op.f('ix_job_records_job_key'))
 
     op.drop_table('job_records')
     # ### end Alembic commands ###
