@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -301,6 +302,8 @@ def load_config(environ=None, instance_path="instance"):
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Remember me" keeps a browser logged in this long; logging out anywhere ends it sooner.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_setting(environ, "REMEMBER_COOKIE_DAYS", 30, maximum=365)),
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
