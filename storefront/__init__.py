@@ -109,9 +109,9 @@ def register_templates(app):
 
 
 def register_cli(app):
-    from storefront.cli import carts_command, create_admin_command, orders_command, seed_demo_command
+    from storefront.cli import carts_command, create_admin_command, orders_command, seed_demo_command, storage_command
 
-    for command in (seed_demo_command, create_admin_command, carts_command, orders_command):
+    for command in (seed_demo_command, create_admin_command, carts_command, orders_command, storage_command):
         app.cli.add_command(command)
 
 

@@ -1,10 +1,11 @@
-"""Command-line tools: `flask seed-demo` and `flask create-admin EMAIL`."""
+"""Command-line tools: `flask seed-demo`, `flask create-admin EMAIL`, maintenance groups, `flask storage prepare`."""
 
 import os
 import secrets
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 
 from storefront import jobs
 from storefront.accounts import services as accounts
@@ -14,6 +15,8 @@ from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.demo import DEMO_ADMIN_EMAIL, seed_demo_catalog
 from storefront.extensions import db
 from storefront.orders.tasks import expire_overdue_orders_job
+from storefront.storage import get_storage
+from storefront.storage.prepare import prepare_buckets
 
 ADMIN_PASSWORD_VARIABLE = "STOREFRONT_ADMIN_PASSWORD"
 
@@ -80,3 +83,18 @@ def orders_command():
 def expire_orders_command():
     """Expire pending orders past their checkout window and release their stock (the worker does this every minute)."""
     click.echo(f"{expire_overdue_orders_job()} order(s) expired.")
+
+
+@click.group("storage")
+def storage_command():
+    """File storage set-up."""
+
+
+@storage_command.command("prepare")
+def prepare_storage_command():
+    """Create the S3 buckets if missing, close S3_BUCKET to the public and let everyone read S3_PUBLIC_BUCKET
+    through its bucket policy. Prints each step; safe to run again."""
+    if current_app.config["STORAGE_BACKEND"] != "s3":
+        raise click.ClickException("STORAGE_BACKEND is not s3: set STORAGE_BACKEND=s3 and S3_BUCKET first")
+    for line in prepare_buckets(get_storage()):
+        click.echo(line)

@@ -9,46 +9,16 @@ import urllib.request
 from itertools import count
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from storefront.config import load_config
 from storefront.downloads.signing import signed_file_url
 from storefront.storage import get_storage, init_storage
 from storefront.storage.s3 import S3Storage
 from tests.functional.downloads.support import GUIDE_PDF, download_url, ebook, entitlements_of, expire
-from tests.stripe_fake import free_port
 
 GONE = 410
 _buckets = count(1)
-
-
-@pytest.fixture(scope="session")
-def moto_url():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def aws_env(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def s3(moto_url, aws_env):
-    """A raw S3 client on the moto server, for looking behind the app's back."""
-    return boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
 
 
 @pytest.fixture
