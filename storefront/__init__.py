@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront.config import load_config
 from storefront.extensions import csrf, db, limiter, login_manager, migrate
+from storefront.input_guard import register_input_guards
+from storefront.security import register_security_headers
 
 
 def create_app(config=None):
@@ -19,7 +21,16 @@ def create_app(config=None):
     app = Flask(__name__)
     app.config.update(load_config(instance_path=app.instance_path))
     app.config.update(config or {})
-    for register in (register_logging, register_extensions, register_blueprints, register_templates, register_cli):
+    steps = (
+        register_logging,
+        register_extensions,
+        register_input_guards,
+        register_blueprints,
+        register_security_headers,
+        register_templates,
+        register_cli,
+    )
+    for register in steps:
         register(app)
     return app
 

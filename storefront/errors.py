@@ -1,8 +1,8 @@
 """Friendly error pages. htmx requests get the bare message so it can be swapped in place."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from storefront.htmx import is_htmx
 
@@ -13,7 +13,6 @@ MESSAGES = {
     403: "You do not have access to this page.",
     404: "We could not find that page.",
     405: "That action is not allowed here.",
-    413: "That upload is too large.",
     429: "Too many requests. Please wait a moment and try again.",
     503: "This is temporarily unavailable on our side. Please try again in a few minutes.",
 }
@@ -29,6 +28,21 @@ def csrf_error(error):
     return _render_error(
         400, "Form expired", "This form has expired or was not sent from our site. Reload the page and try again."
     )
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """413 naming the limit: a body over MAX_CONTENT_LENGTH (or a view's own smaller limit) is not read at all."""
+    limit = request.max_content_length
+    size = f" (at most {_human_size(limit)})" if limit else ""
+    message = f"That request was larger than we accept{size}. Send less and try again."
+    return _render_error(413, "Request too large", message)
+
+
+def _human_size(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MiB"
+    return f"{size / 1024:g} KiB"
 
 
 @bp.app_errorhandler(HTTPException)

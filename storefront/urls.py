@@ -14,7 +14,9 @@ def external_url(endpoint, **values):
 
 def is_safe_next(target):
     """Only same-site relative paths are followed after login, so `next` cannot send users elsewhere."""
-    if not target:
+    # Browsers drop tabs and newlines from URLs (`/\t/evil.example` is `//evil.example` to them), and no path of
+    # ours has a control character, so any of those makes the target unsafe.
+    if not target or any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in target):
         return False
     # Browsers read a backslash as a slash, so `/\evil.example` would leave the site like `//evil.example`.
     target = target.replace("\\", "/")

@@ -7,6 +7,7 @@ from storefront.accounts.models import User
 from storefront.admin import bp
 from storefront.catalog.models import Product
 from storefront.extensions import db, login_manager
+from storefront.integers import page_number
 from storefront.mail import CannotSendAgain, can_send_again, send_again
 from storefront.mail.models import DeliveryStatus, EmailDelivery, OutboxMessage
 
@@ -36,10 +37,10 @@ def dashboard():
 
 @bp.get("/outbox")
 def outbox():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     messages = db.paginate(
         select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
-        page=max(page, 1),
+        page=page,
         per_page=OUTBOX_PAGE_SIZE,
         error_out=False,
     )
@@ -55,11 +56,11 @@ def outbox_message(message_id):
 @bp.get("/emails")
 def emails():
     """Every transactional email and how its delivery went; failed ones first, then the newest."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     failed_first = case((EmailDelivery.status == DeliveryStatus.FAILED.value, 0), else_=1)
     deliveries = db.paginate(
         select(EmailDelivery).order_by(failed_first, EmailDelivery.created_at.desc(), EmailDelivery.id.desc()),
-        page=max(page, 1),
+        page=page,
         per_page=OUTBOX_PAGE_SIZE,
         error_out=False,
     )

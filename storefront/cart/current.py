@@ -1,5 +1,7 @@
 """Finding the visitor's cart from the request: the logged-in user's, or the guest cookie's."""
 
+import re
+
 from flask import after_this_request, current_app, g, request
 from flask_login import current_user
 
@@ -7,6 +9,8 @@ from storefront.cart import services
 
 COOKIE_NAME = "sf_cart"
 COOKIE_MAX_AGE = 60 * 24 * 3600
+# secrets.token_urlsafe(32) makes 43 characters of [A-Za-z0-9_-].
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _user():
@@ -16,9 +20,16 @@ def _user():
 def current_cart():
     """The visitor's active cart, or None; looked up once per request, and never without a cookie or user."""
     if "cart" not in g:
-        token = request.cookies.get(COOKIE_NAME)
+        token = guest_cart_token()
         g.cart = services.find_cart(token=token, user=_user()) if token or _user() else None
     return g.cart
+
+
+def guest_cart_token():
+    """The guest cart cookie when it looks like a token we issued; a mangled one (a NUL byte would make Postgres
+    raise) is treated as no cookie."""
+    token = request.cookies.get(COOKIE_NAME)
+    return token if token and TOKEN_SHAPE.fullmatch(token) else None
 
 
 def current_or_new_cart():

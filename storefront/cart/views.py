@@ -6,7 +6,7 @@ from flask_login import user_logged_in
 from sqlalchemy.exc import IntegrityError
 
 from storefront.cart import bp, services
-from storefront.cart.current import COOKIE_NAME, current_cart, current_or_new_cart, forget_guest_cart
+from storefront.cart.current import current_cart, current_or_new_cart, forget_guest_cart, guest_cart_token
 from storefront.cart.forms import AddToCartForm, QuantityForm, personalisation_from
 from storefront.checkout.services import review_cart
 from storefront.extensions import db
@@ -105,6 +105,6 @@ def cart_in_header():
 
 @user_logged_in.connect
 def merge_guest_cart(_app, user, **_extra):
-    if services.merge_into_user_cart(request.cookies.get(COOKIE_NAME), user) is not None:
+    if services.merge_into_user_cart(guest_cart_token(), user) is not None:
         db.session.commit()
         forget_guest_cart()

@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SearchField, SelectField, StringField
+from wtforms import SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length as MaxLength
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from storefront.catalog.models import MAX_PRICE_CENTS
+from storefront.forms import WholeNumberField
 from storefront.money import format_money, parse_major_amount
 
 SORT_CHOICES = [
@@ -15,11 +16,7 @@ SORT_CHOICES = [
 ALL_CATEGORIES = SelectChoice("", "All categories")
 # Keeps the OFFSET of any page within a 64-bit integer; no catalogue has this many pages.
 MAX_PAGE = 1_000_000
-
-
-def _without_nul(text):
-    # Postgres refuses NUL bytes in text parameters, and no title contains one.
-    return text.replace("\x00", "") if text else text
+PAGE_RANGE = f"Page must be between 1 and {MAX_PAGE:,}."
 
 
 class CatalogFilterForm(FlaskForm):
@@ -30,7 +27,6 @@ class CatalogFilterForm(FlaskForm):
 
     q = SearchField(
         "Search",
-        filters=[_without_nul],
         validators=[Optional(), MaxLength(max=100, message="Search for at most 100 characters.")],
     )
     category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False, default="")
@@ -38,10 +34,11 @@ class CatalogFilterForm(FlaskForm):
     min_price = StringField("Min price")
     max_price = StringField("Max price")
     sort = SelectField("Sort by", choices=SORT_CHOICES, default="newest")
-    page = IntegerField(
+    page = WholeNumberField(
         "Page",
         default=1,
-        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=f"Page must be between 1 and {MAX_PAGE:,}.")],
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_RANGE)],
+        invalid_message=PAGE_RANGE,
     )
 
     def __init__(self, formdata, categories, currency):

@@ -1,18 +1,18 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField
+from wtforms import EmailField, HiddenField
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional
 
 from storefront.cart.forms import quantity_field
 from storefront.cart.services import MAX_QUANTITY
-from storefront.forms import strip_whitespace
+from storefront.forms import WholeNumberField, id_field, strip_whitespace
 
 
 class CheckoutForm(FlaskForm):
     """Where the lines come from (the cart, or one "buy now" product) and the guest's email."""
 
     source = HiddenField(default="cart", validators=[AnyOf(["cart", "buy_now"], message="Unknown checkout.")])
-    product_id = IntegerField(validators=[Optional()])
-    quantity = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
+    product_id = id_field(validators=[Optional()])
+    quantity = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
     email = EmailField(
         "Email for your receipt and downloads",
         filters=[strip_whitespace],
@@ -21,5 +21,5 @@ class CheckoutForm(FlaskForm):
 
 
 class BuyNowForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired()])
+    product_id = id_field(validators=[InputRequired()])
     quantity = quantity_field(default=1)

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from flask import current_app, url_for
 
+from storefront.integers import MAX_BIGINT, parse_int
+
 
 class LinkCheck(StrEnum):
     VALID = "valid"
@@ -32,9 +34,13 @@ def signed_file_url(token, seconds):
 
 
 def check(token, expires, signature):
-    """Whether a signed URL's parts are genuine and still fresh; the signature is compared in constant time."""
-    if not expires or not expires.isdigit() or not signature:
+    """Whether a signed URL's parts are genuine and still fresh; the signature is compared in constant time.
+
+    `expires` must be the ASCII digits we signed: '٣' or '３' would pass str.isdigit() and int(), and so
+    re-spell a signed value."""
+    expires_at = parse_int(expires, 0, MAX_BIGINT)
+    if expires_at is None or not signature:
         return LinkCheck.INVALID
-    if not hmac.compare_digest(_signature(token, int(expires)).encode(), signature.encode()):
+    if not hmac.compare_digest(_signature(token, expires_at).encode(), signature.encode()):
         return LinkCheck.INVALID
-    return LinkCheck.VALID if _now() < int(expires) else LinkCheck.EXPIRED
+    return LinkCheck.VALID if _now() < expires_at else LinkCheck.EXPIRED

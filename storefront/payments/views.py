@@ -17,6 +17,11 @@ def stripe_webhook():
     if not secret:
         current_app.logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
         return {"error": "webhooks are not configured"}, 503
+    # Stripe's events are a few KiB; an unsigned flood of megabytes is refused before it is read or verified.
+    max_bytes = 256 * 1024
+    if (request.content_length or 0) > max_bytes:
+        return {"error": "payload too large"}, 413
+    request.max_content_length = max_bytes  # a chunked body (no Content-Length) stops at the limit with 413
     try:
         event = verify_stripe_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
     except WebhookRejected as rejected:

@@ -78,12 +78,32 @@ def live_shop(app):
     thread.join(timeout=10)
 
 
+# Runs in every document before its own scripts: records what the Content-Security-Policy blocked.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_shop):
     context = browser.new_context(base_url=live_shop)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
     context.close()
+
+
+def assert_policy_held(page):
+    """The page ran under the shop's CSP and the browser blocked nothing: htmx works without eval or inline style."""
+    policy = page.evaluate("fetch(location.href).then((r) => r.headers.get('content-security-policy'))")
+    assert policy and "script-src 'self'" in policy
+    assert page.evaluate("window.cspViolations") == []
+    assert [text for text in page.console_errors if "Content Security Policy" in text] == []
 
 
 def bank_confirms_slow_payment(app, order_number):
@@ -151,5 +171,23 @@ def test_guest_buys_with_a_slow_payment_and_sees_it_confirmed_without_reloading(
 
     expect(page.locator("#order-status")).to_contain_text("Payment received", timeout=SETTLE_TIMEOUT_MS)
     assert_not_reloaded(page, order_url)
+    assert_policy_held(page)
     order = db.session.scalar(select(Order).where(Order.number == order_url.rsplit("/", 1)[1]))
     assert (order.status, order.email, order.total_cents) == (OrderStatus.PAID, GUEST_EMAIL, 3200)
+
+
+def test_shopper_filters_the_catalogue_in_place_under_the_policy(page):
+    from playwright.sync_api import expect
+
+    make_product(title="Harbour Mug", with_image=False)
+    make_product(title="Field Guide", with_image=False)
+
+    page.goto("/")
+    mark_page(page)
+    expect(page.locator("#results")).to_contain_text("2 products")
+    page.get_by_label("Search").fill("mug")
+    expect(page.locator("#results")).to_contain_text("1 product")
+    expect(page.locator("#results")).not_to_contain_text("Field Guide")
+    assert page.evaluate("window.journeyMarker") == "still-here"
+    assert page.url.endswith("q=mug") or "q=mug" in page.url
+    assert_policy_held(page)

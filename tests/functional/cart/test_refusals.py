@@ -23,7 +23,9 @@ REFUSED_ADDS = {
     "quantity-negative": (MUG, 1, "-1", "Choose between 1 and 99."),
     "quantity-over-99": (BIG_STOCK_MUG, 0, "100", "Choose between 1 and 99."),
     "over-99-with-the-cart": (BIG_STOCK_MUG, 99, "1", "Only 99 of Mug available."),
-    "quantity-not-a-number": (MUG, 0, "two", "Not a valid integer value."),
+    "quantity-not-a-number": (MUG, 0, "two", "Choose between 1 and 99."),
+    "quantity-unicode-digit": (MUG, 0, "\u0663", "Choose between 1 and 99."),
+    "quantity-past-64-bits": (MUG, 0, "99999999999999999999", "Choose between 1 and 99."),
     "quantity-missing": (MUG, 0, "", "This field is required."),
 }
 
@@ -46,8 +48,16 @@ def test_shopper_is_refused_an_add_that_breaks_a_rule(shopper, htmx, product, al
 @pytest.mark.parametrize("htmx", MODES)
 @pytest.mark.parametrize(
     ("product_id", "message"),
-    [(999_999, "That product does not exist."), ("abc", "Choose a product."), ("", "Choose a product.")],
-    ids=["unknown", "not-a-number", "missing"],
+    [
+        (999_999, "That product does not exist."),
+        ("abc", "Choose a product."),
+        ("", "Choose a product."),
+        # Past Postgres's INTEGER and past 64 bits: the database would raise on either (a 500 before).
+        ("2147483648", "Choose a product."),
+        ("99999999999999999999", "Choose a product."),
+        ("\u0663", "Choose a product."),
+    ],
+    ids=["unknown", "not-a-number", "missing", "past-32-bits", "past-64-bits", "unicode-digit"],
 )
 def test_shopper_is_refused_an_add_of_a_product_that_is_not_there(shopper, htmx, product_id, message):
     shopper.add(make_product(title="Poster"))
@@ -88,7 +98,8 @@ REFUSED_UPDATES = {
     "digital-more-than-one": (POSTER, 1, {}, "2", "Poster is a download: one copy is all you need."),
     "quantity-negative": (MUG, 1, {}, "-1", "Choose between 0 and 99."),
     "quantity-over-99": (BIG_STOCK_MUG, 1, {}, "100", "Choose between 0 and 99."),
-    "quantity-not-a-number": (MUG, 1, {}, "lots", "Not a valid integer value."),
+    "quantity-not-a-number": (MUG, 1, {}, "lots", "Choose between 0 and 99."),
+    "quantity-fullwidth-digit": (MUG, 1, {}, "\uff13", "Choose between 0 and 99."),
     "quantity-missing": (MUG, 1, {}, "", "This field is required."),
 }
 
