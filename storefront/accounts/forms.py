@@ -1,10 +1,24 @@
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from storefront.accounts.passwords import weakness
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 hashes anything, but a cap keeps a megabyte "password" from costing us CPU.
 MAX_PASSWORD_LENGTH = 256
+# A reset code is 43 URL-safe characters; the cap only keeps junk short.
+MAX_RESET_CODE_LENGTH = 100
+
+
+def hard_to_guess(form, field):
+    """Refuse common and guessable passwords; the person's email and the shop's name count as guessable too."""
+    email = form.email.data if "email" in form else None
+    hints = [current_app.config["STORE_NAME"], email, (email or "").partition("@")[0]]
+    problem = weakness(field.data or "", hints)
+    if problem:
+        raise ValidationError(problem)
 
 
 def _new_password_fields():
@@ -17,8 +31,9 @@ def _new_password_fields():
                 max=MAX_PASSWORD_LENGTH,
                 message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
             ),
+            hard_to_guess,
         ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, hard to guess: a few uncommon words work well.",
     )
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")]
@@ -52,4 +67,12 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    # The code travels in the email link's #fragment (never sent to the server, so never in a log); a small script
+    # copies it here, and without JavaScript the person pastes it from the email.
+    code = StringField(
+        "Reset code",
+        validators=[DataRequired(message="Enter the reset code from the email."), Length(max=MAX_RESET_CODE_LENGTH)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description="From the reset email; filled in for you when you open the email's link.",
+    )
     password, confirm = _new_password_fields()

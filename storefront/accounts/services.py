@@ -1,7 +1,11 @@
-"""Account rules: registration, authentication, blocking and password reset. Callers commit."""
+"""Account rules: registration, authentication, sessions, blocking and password reset. Callers commit.
+
+Nothing here tells a visitor whether an email has an account: a sign-up or a reset request does the same work and
+queues one email whichever it is, and only that email, read by the address's owner, says which case it was."""
 
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 
 from flask import current_app
@@ -13,7 +17,6 @@ from storefront.accounts.passwords import hash_password, needs_rehash, verify_pa
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.mail import queue_email
-from storefront.urls import external_url
 
 # Checked against when the email is unknown so a failed login takes as long either way.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -41,9 +44,15 @@ def find_user_by_email(email):
 
 
 def register_user(email, password, terms_version, role=Role.CUSTOMER):
-    """Create a user who accepted `terms_version` now; raises EmailTaken (the caller must then roll back)."""
+    """Create a user who accepted `terms_version` now; raises EmailTaken (the caller must then roll back).
+
+    For the shop's own tools (admin creation, tests); the sign-up page uses `sign_up`, which reveals nothing."""
     if find_user_by_email(email):
         raise EmailTaken(_EMAIL_TAKEN)
+    return _create_user(email, password, terms_version, role)
+
+
+def _create_user(email, password, terms_version, role):
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -57,6 +66,23 @@ def register_user(email, password, terms_version, role=Role.CUSTOMER):
     except IntegrityError:
         # A second sign-up with this email (a double-clicked button) got past the check; the unique index wins.
         raise EmailTaken(_EMAIL_TAKEN) from None
+    return user
+
+
+def sign_up(email, password, terms_version):
+    """Create a customer account and welcome its owner by email; when the email already has an account, create
+    nothing and email its owner that someone tried (with how to log in or reset) instead.
+
+    Both cases do the same work (one Argon2 hash, one queued email), so the caller can answer them identically.
+    Returns the new user or None; raises EmailTaken only when a racing twin of this sign-up created the account
+    first (the caller rolls back: that twin already sent the welcome)."""
+    owner = find_user_by_email(email)
+    if owner is not None:
+        hash_password(password)  # the cost of creating an account, so the answer takes as long
+        queue_email("account_exists", f"account-exists:{uuid.uuid4().hex}", owner.email, user_id=owner.id)
+        return None
+    user = _create_user(email, password, terms_version, Role.CUSTOMER)
+    queue_email("welcome", f"welcome:{user.id}", user.email, user_id=user.id)
     return user
 
 
@@ -93,53 +119,66 @@ def set_password(user, password):
     user.password_hash = hash_password(password)
 
 
+def end_all_sessions(user):
+    """Log the account out everywhere: every session and remember-me cookie carries `session_version`, and one
+    that no longer matches is refused (`load_user`), so copied cookies stop working too."""
+    user.session_version += 1
+
+
 def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def reset_max_age():
+    return timedelta(minutes=current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"])
+
+
 def request_password_reset(email):
-    """Email a single-use reset link if an active account has this email; silent otherwise (no enumeration)."""
+    """Email this address about resetting its password: a reset code when an active account uses it, otherwise a
+    note that no active account does. The same work (one queued email) either way, so nothing is revealed.
+
+    The code is minted by the mail job as it writes the email (`issue_reset_code`): the job's arguments hold only
+    the delivery's id, and the database only the code's hash. Returns the queued delivery."""
     user = find_user_by_email(email)
+    unique_key = f"password-reset:{uuid.uuid4().hex}"
     if user is None or user.is_blocked:
-        return None
-    token = secrets.token_urlsafe(32)
-    max_age = timedelta(minutes=current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"])
-    row = PasswordResetToken(user=user, token_hash=_token_hash(token), expires_at=utcnow() + max_age)
-    db.session.add(row)
-    db.session.flush()
-    link = external_url("accounts.reset_password", token=token)
-    # The link carries the token, so it travels only in the job's arguments, never in the database.
-    message_secrets = {"link": link, "max_age_minutes": int(max_age.total_seconds() // 60)}
-    queue_email("password_reset", f"password-reset:{row.id}", user.email, secrets=message_secrets)
-    return token
+        return queue_email("password_reset_unavailable", unique_key, normalise_email(email))
+    return queue_email("password_reset", unique_key, user.email, user_id=user.id)
 
 
-def find_valid_reset_token(token):
-    """The unexpired, unused token row for `token`; raises ResetTokenInvalid."""
-    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token)))
+def issue_reset_code(user):
+    """A new single-use reset code for `user`, valid for PASSWORD_RESET_MAX_AGE_MINUTES; only its SHA-256 is kept."""
+    code = secrets.token_urlsafe(32)
+    db.session.add(PasswordResetToken(user=user, token_hash=_token_hash(code), expires_at=utcnow() + reset_max_age()))
+    return code
+
+
+def find_valid_reset_token(code):
+    """The unexpired, unused token row for `code`; raises ResetTokenInvalid."""
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(code)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
-        raise ResetTokenInvalid("This reset link is invalid, already used or expired. Ask for a new one.")
+        raise ResetTokenInvalid("This reset code is invalid, already used or expired. Ask for a new one.")
     return row
 
 
-def reset_password(token, new_password):
-    """Spend `token` and set the password; raises ResetTokenInvalid. Other open tokens die with it."""
-    row = find_valid_reset_token(token)
+def reset_password(code, new_password):
+    """Spend `code` and set the password; raises ResetTokenInvalid. Other open codes die with it, and the account
+    is logged out everywhere."""
+    row = find_valid_reset_token(code)
     now = utcnow()
-    # A conditional update makes the token single-use even when two requests race.
+    # A conditional update makes the code single-use even when two requests race.
     spent = db.session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
     )
     if spent.rowcount != 1:
-        raise ResetTokenInvalid("This reset link has already been used. Ask for a new one.")
+        raise ResetTokenInvalid("This reset code has already been used. Ask for a new one.")
     db.session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
     )
     set_password(row.user, new_password)
-    # Whoever else is logged in to this account (or holds a remember-me cookie) is logged out.
-    row.user.session_version += 1
+    end_all_sessions(row.user)
     return row.user

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from storefront.accounts import emails as account_emails
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.mail import render_email, send_email
@@ -21,6 +22,12 @@ class Kind:
     load_context: Callable[[EmailDelivery], dict]
     # The message carries a secret (a one-time link) that only the job's arguments hold, never the database.
     needs_secrets: bool = False
+    # Makes the message's secrets (a reset code) as the job writes it, so no job argument or stored row holds them.
+    mint_secrets: Callable[[EmailDelivery], dict] | None = None
+
+
+class DeliveryFailed(Exception):
+    """Sending a message that carried a secret failed; the message is the original error with the secret redacted."""
 
 
 class MissingSecrets(Exception):
@@ -47,10 +54,6 @@ def _shipment_context(delivery):
     return {**_order_context(delivery), **tracking}
 
 
-def _no_context(_delivery):
-    return {}
-
-
 KINDS = {
     "order_confirmation": Kind("order_confirmation", lambda c: f"Your order {c['order'].number}", _order_context),
     "downloads_ready": Kind(
@@ -58,7 +61,19 @@ KINDS = {
     ),
     "refund_issued": Kind("refund_issued", lambda c: f"Refund for order {c['order'].number}", _refund_context),
     "order_shipped": Kind("order_shipped", lambda c: f"Order {c['order'].number} has shipped", _shipment_context),
-    "password_reset": Kind("password_reset", lambda c: "Reset your password", _no_context, needs_secrets=True),
+    "password_reset": Kind(
+        "password_reset",
+        lambda c: "Reset your password",
+        account_emails.reset_context,
+        mint_secrets=account_emails.reset_code_secrets,
+    ),
+    "password_reset_unavailable": Kind(
+        "password_reset_unavailable", lambda c: "Your password reset request", account_emails.unavailable_reset_context
+    ),
+    "welcome": Kind("welcome", lambda c: "Your account is ready", account_emails.account_context),
+    "account_exists": Kind(
+        "account_exists", lambda c: "Someone tried to register with your email", account_emails.account_context
+    ),
 }
 
 
@@ -72,16 +87,25 @@ def deliver_email(delivery_id, secrets=None):
         db.session.rollback()
         return
     try:
+        secrets = secrets or _mint_secrets(delivery)
         send_email(_render(delivery, secrets))
     except Exception as error:
         db.session.rollback()
         _record_failure(delivery_id, error, secrets)
+        if secrets:
+            # The job record, RQ's failed registry and the worker's log keep the error: only its redacted text.
+            raise DeliveryFailed(_redact(f"{type(error).__name__}: {error}", secrets)) from None
         raise
     delivery.attempts += 1
     delivery.status = DeliveryStatus.SENT.value
     delivery.sent_at = utcnow()
     delivery.last_error = None
     db.session.commit()
+
+
+def _mint_secrets(delivery):
+    mint = KINDS[delivery.kind].mint_secrets
+    return mint(delivery) if mint else None
 
 
 def _render(delivery, secrets):

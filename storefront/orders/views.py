@@ -1,7 +1,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.orders.access import remember_order
 from storefront.orders.forms import OrderLookupForm
 from storefront.orders.models import Order
@@ -9,9 +9,12 @@ from storefront.orders.models import Order
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
 NO_MATCH = "No order matches that number and email. Check both against your receipt."
+# A lookup that matches lets this browser see the order and its files, so guessing number and email is slowed down.
+LOOKUP_LIMIT = "10 per minute;30 per hour"
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
+@limiter.limit(LOOKUP_LIMIT, methods=["POST"])
 def lookup():
     """A guest opens their order from any device with its number and email; this browser may then see it."""
     form = OrderLookupForm(number=request.args.get("number", ""))

@@ -1,13 +1,19 @@
-"""A shopper logs in and out; wrong credentials, unsafe `next` links and blocked accounts are refused."""
+"""A shopper logs in and out; wrong credentials, unsafe `next` links and blocked accounts are refused. Logging in
+starts a fresh session, and logging out ends everything: this browser's session and every copy of its cookies."""
 
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from storefront import create_app
 from storefront.accounts.models import Role
 from storefront.accounts.services import block_user
 from storefront.extensions import db
+from tests.conftest import TEST_SETTINGS
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.functional.downloads.support import download_url, ebook, entitlements_of
 
 EMAIL = "ada@example.com"
 
@@ -136,3 +142,100 @@ def test_admin_blocked_mid_session_is_logged_out_on_the_next_request(client, aut
     assert location.path == "/account/login"
     assert parse_qs(location.query)["next"] == ["/admin/"]
     assert "Log out" not in header_of(client)
+
+
+def test_logging_out_forgets_the_orders_this_browser_could_see(app, client, auth, shopper):
+    """The next person at a shared computer must not open the last buyer's order page or files."""
+    buyer = make_user(EMAIL)
+    auth.login(EMAIL)
+    order = shopper.place(ebook(), email=buyer.email)
+    shopper.pay(order)
+    [entitlement] = entitlements_of(order)
+    assert client.get(f"/checkout/complete/{order.number}").status_code == 200
+
+    auth.logout()
+
+    assert client.get(f"/checkout/complete/{order.number}").status_code == 404
+    assert client.get(download_url(entitlement)).status_code == 404
+
+
+def test_the_next_account_to_log_in_does_not_see_the_guest_orders_placed_before(client, auth, shopper):
+    order = shopper.place(ebook())
+    shopper.pay(order)
+    [entitlement] = entitlements_of(order)
+    assert client.get(f"/checkout/complete/{order.number}").status_code == 200
+    make_user(EMAIL)
+
+    auth.login(EMAIL)
+
+    assert client.get(f"/checkout/complete/{order.number}").status_code == 404
+    assert client.get(download_url(entitlement)).status_code == 404
+
+
+def csrf_token_on(client, url="/account/login"):
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def test_logging_in_starts_a_fresh_session_with_a_fresh_csrf_token(app):
+    """A token planted before login (session fixation) is worthless after it."""
+    shop = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
+    make_user(EMAIL)
+    browser = shop.test_client()
+    before = csrf_token_on(browser)
+
+    login = browser.post("/account/login", data={"email": EMAIL, "password": DEFAULT_PASSWORD, "csrf_token": before})
+    stale = browser.post("/account/logout", data={"csrf_token": before})
+    after = csrf_token_on(browser, "/")
+
+    assert login.status_code == 302
+    assert stale.status_code == 400
+    assert after != before
+    assert browser.post("/account/logout", data={"csrf_token": after}).status_code == 302
+
+
+def copy_of(app, browser, names=("session", "remember_token")):
+    """Another browser holding copies of `browser`'s cookies (stolen, or left on a synced profile)."""
+    thief = app.test_client()
+    for name in names:
+        cookie = browser.get_cookie(name)
+        if cookie is not None:
+            thief.set_cookie(name, cookie.value)
+    return thief
+
+
+@pytest.mark.parametrize("copied", [("session",), ("remember_token",)], ids=["session-cookie", "remember-me-cookie"])
+def test_logging_out_makes_copied_cookies_worthless(app, client, auth, copied):
+    make_user(EMAIL)
+    auth.login(EMAIL, remember=True)
+    thief = copy_of(app, client, copied)
+    assert "Log out" in header_of(thief)
+
+    auth.logout()
+
+    assert "Log out" not in header_of(thief)
+    assert thief.get("/admin/").status_code in {302, 404}
+    assert auth.login(EMAIL).status_code == 302, "the owner logs in again as usual"
+
+
+def remember_me_lifetime(client):
+    cookie = client.get_cookie("remember_token")
+    return cookie.expires - datetime.now(UTC)
+
+
+def test_remember_me_lasts_thirty_days_not_a_year(client, auth):
+    make_user(EMAIL)
+
+    auth.login(EMAIL, remember=True)
+
+    assert timedelta(days=29) < remember_me_lifetime(client) <= timedelta(days=30)
+
+
+def test_remember_me_lifetime_is_a_setting(app, monkeypatch):
+    monkeypatch.setenv("REMEMBER_COOKIE_DAYS", "7")
+    shop = create_app(TEST_SETTINGS)
+    make_user(EMAIL)
+    browser = shop.test_client()
+
+    browser.post("/account/login", data={"email": EMAIL, "password": DEFAULT_PASSWORD, "remember": "y"})
+
+    assert timedelta(days=6) < remember_me_lifetime(browser) <= timedelta(days=7)
