@@ -1,12 +1,13 @@
 """Start-up configuration: defaults for a local run, one clear error naming the variable otherwise."""
 
 import secrets
+from pathlib import Path
 
 import pytest
 
 from storefront.config import ConfigError, load_config
 from storefront.config_production import MIN_SECRET_KEY_BITS, estimate_secret_bits
-from tests.production import REFUSED, production_environ
+from tests.production import PRODUCTION_ENVIRON, REFUSED, production_environ
 
 
 def test_local_run_defaults_to_sqlite_in_instance_and_generates_a_secret_once(tmp_path, caplog):
@@ -156,3 +157,13 @@ def test_repeated_or_low_variety_keys_fail_the_entropy_estimate(key):
 def test_flask_env_production_counts_as_production(tmp_path):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config({"FLASK_ENV": "production", "DATABASE_URL": "postgres://u@h/db"}, instance_path=tmp_path)
+
+
+def test_the_readme_deploying_steps_name_every_variable_production_needs():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    steps = readme[readme.index("## Deploying to a PaaS") : readme.index("## Layout")]
+
+    missing = [name for name in PRODUCTION_ENVIRON if f"`{name}`" not in steps]
+
+    assert missing == []
+    assert "flask --app wsgi storage prepare" in steps
