@@ -2,6 +2,11 @@
 retries with back-off) and, in a child process, exactly one RQ cron scheduler for the periodic jobs in
 storefront/cron.py. Set RUN_CRON=0 on any extra worker so the periodic jobs are not scheduled twice.
 
+A worker that dies outright (kill -9, a crashed dyno) leaves its job in RQ's started registry until the job's
+heartbeat lapses (monitoring interval + 60 s) and a maintenance pass of any live worker retries it. RQ's defaults
+(30 s and every 10 minutes) let a paid order wait "Preparing your files" for over ten minutes; ours bring a new or
+surviving worker to pick the job up again within two minutes.
+
 SIGTERM triggers RQ's warm shutdown: the current job finishes, then the worker exits with status 0. A second
 SIGTERM (or SIGINT) is a cold shutdown that kills the job, which RQ then retries.
 """
@@ -19,6 +24,13 @@ from storefront import create_app
 from storefront.config import ConfigError
 from storefront.extensions import db
 from storefront.jobs import redis_connection
+
+# Seconds between the worker's heartbeats while a job runs (a dead worker's job is abandoned 60 s after the last)
+# and between its maintenance passes (which retry abandoned jobs). An idle worker only looks at the clock between
+# blocking waits for the next job, which last its TTL less 15 s, so the TTL keeps those waits at 10 s.
+JOB_MONITORING_SECONDS = 10
+MAINTENANCE_SECONDS = 15
+WORKER_TTL_SECONDS = 25
 
 
 class ShopWorker(Worker):
@@ -51,7 +63,14 @@ def main():
             multiprocessing.Process(target=run_cron, args=(app.config["REDIS_URL"],), daemon=True).start()
         # RQ forks a work horse per job; it must open its own database connections, not share ours.
         os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
-        ShopWorker([app.config["JOB_QUEUE"]], connection=connection).work(with_scheduler=True)
+        worker = ShopWorker(
+            [app.config["JOB_QUEUE"]],
+            connection=connection,
+            job_monitoring_interval=JOB_MONITORING_SECONDS,
+            maintenance_interval=MAINTENANCE_SECONDS,
+            worker_ttl=WORKER_TTL_SECONDS,
+        )
+        worker.work(with_scheduler=True)
 
 
 if __name__ == "__main__":

@@ -128,10 +128,14 @@ def dispatch(record_id, key, func_path, args):
         return
     try:
         _enqueue_record(queue, record_id, key, func_path, args)
+    except DuplicateJobError:
+        current_app.logger.info("%s (job record %s) is already queued or running", key, record_id)
     except RedisError as error:
         current_app.logger.warning(
             "could not queue %s (job record %s): %s; the sweep will queue it", func_path, record_id, error
         )
+    except Exception:  # noqa: BLE001 (the record is durable: anything else is logged in full and swept later)
+        current_app.logger.exception("could not queue %s (job record %s); the sweep will", func_path, record_id)
 
 
 def _enqueue_record(queue, record_id, key, func_path, args):

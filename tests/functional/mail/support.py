@@ -68,10 +68,25 @@ def deliveries(kind=None):
     return db.session.scalars(query).all()
 
 
-def slow_job(marker_dir, seconds):
-    """A job for the worker tests: notes when it starts (with the pid of the process running it) and when it
-    finishes."""
+
+def held_job(marker_dir):
+    """A job for the worker tests: notes its start (with the pid of the work horse running it), then waits until the
+    test releases it (a `release` file, bounded at 5 minutes) or, on a later attempt after its horse died, finishes
+    at once. Waiting on the test rather than a fixed sleep keeps the tests independent of the machine's speed."""
     marker = Path(marker_dir)
-    (marker / "started").write_text(str(os.getpid()))
-    time.sleep(seconds)
-    (marker / "finished").write_text("finished")
+    attempt = len(list(marker.glob("started-*"))) + 1
+    (marker / f"started-{attempt}").write_text(str(os.getpid()))
+    deadline = time.monotonic() + 300
+    while attempt == 1 and not (marker / "release").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (marker / "finished").write_text(str(attempt))
+
+
+def wait_until(condition, seconds=120):
+    """Poll `condition` until it holds (True) or `seconds` pass (False). Generous: it returns as soon as it holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

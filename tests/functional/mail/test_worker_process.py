@@ -1,74 +1,50 @@
-"""worker.py end to end: the real worker process, with the app's config, delivers through a real SMTP server and
-stops on SIGTERM after finishing the job in hand (RQ's warm shutdown)."""
+"""worker.py end to end: the real worker process, with the app's config, delivers through a real SMTP server,
+stops on SIGTERM after finishing the job in hand (RQ's warm shutdown), and a job whose worker was killed is
+picked up again within two minutes."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
+from rq import Worker
 
 from storefront import jobs
+from storefront.extensions import db
+from storefront.job_records import JobRecord, JobState
 from storefront.orders import services as orders
-from tests.functional.mail.support import deliveries
+from tests.functional.mail.support import deliveries, wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def worker_process(app, queue, smtp, tmp_path):
-    """Start `python worker.py` on the test's queue, database and SMTP server; stopped (if still alive) after."""
-    started = []
-
-    def start(run_cron="0"):
-        environ = {
-            **os.environ,
-            "REDIS_URL": app.config["REDIS_URL"],
-            "JOB_QUEUE": queue.name,
-            "JOB_RETRY_INTERVALS": "0",
-            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "MAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-            "RUN_CRON": run_cron,
-        }
-        log = (tmp_path / "worker.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "worker.py"],
-            cwd=ROOT,
-            env=environ,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
+HELD_JOB = "tests.functional.mail.support.held_job"
 
 
 def worker_log(tmp_path):
     return (tmp_path / "worker.log").read_text()
 
 
-def wait_until(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+def shutdown_requested(queue):
+    """True once the worker on `queue` has taken a warm-shutdown request (RQ notes it in Redis)."""
+    return any(worker.shutdown_requested_date for worker in Worker.all(queue=queue))
 
 
-def stop(process, seconds=20, also=()):
-    """SIGTERM the worker (and the processes in `also`, as platforms that signal every process do); its exit code."""
-    process.send_signal(signal.SIGTERM)
-    for pid in also:
-        os.kill(pid, signal.SIGTERM)
-    return process.wait(timeout=seconds)
+@pytest.fixture
+def held(app, queue, tmp_path):
+    """Queue the held job through the app (recorded, retried as the app retries); returns its marker folder."""
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    jobs.enqueue_after_commit(HELD_JOB, str(markers), job_id=f"held-job-{queue.name}")
+    jobs.commit()
+    return markers
+
+
+def horse_of(markers, tmp_path, attempt=1):
+    assert wait_until(lambda: (markers / f"started-{attempt}").exists()), worker_log(tmp_path)
+    return int((markers / f"started-{attempt}").read_text())
+
+
+def record_state():
+    db.session.expire_all()
+    return db.session.scalar(db.select(JobRecord.state).where(JobRecord.func_path == HELD_JOB))
 
 
 def test_the_worker_process_delivers_queued_email_and_stops_cleanly(app, paid_order, smtp, worker_process, tmp_path):
@@ -83,7 +59,8 @@ def test_the_worker_process_delivers_queued_email_and_stops_cleanly(app, paid_or
     assert sorted(m.subject for m in smtp.messages) == sorted(
         [f"Your order {order.number}", f"Order {order.number} has shipped"]
     )
-    assert stop(process) == 0, worker_log(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) == 0, worker_log(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -91,15 +68,41 @@ def test_the_worker_process_delivers_queued_email_and_stops_cleanly(app, paid_or
     [(False, "0"), (True, "1")],
     ids=["signal-to-the-worker", "signal-to-every-process-with-cron"],
 )
-def test_sigterm_lets_the_job_in_hand_finish(app, queue, worker_process, tmp_path, every_process, run_cron):
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    job = queue.enqueue("tests.functional.mail.support.slow_job", str(markers), 2)
+def test_sigterm_lets_the_job_in_hand_finish(queue, held, worker_process, tmp_path, every_process, run_cron):
     process = worker_process(run_cron=run_cron)
-    assert wait_until(lambda: (markers / "started").exists()), worker_log(tmp_path)
-    work_horse = int((markers / "started").read_text())
+    work_horse = horse_of(held, tmp_path)
 
-    assert stop(process, also=[work_horse] if every_process else []) == 0, worker_log(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    if every_process:
+        os.kill(work_horse, signal.SIGTERM)
+    # The job is released only once the worker has taken the request, so the shutdown surely finds it in hand.
+    assert wait_until(lambda: shutdown_requested(queue)), worker_log(tmp_path)
+    (held / "release").write_text("go")
 
-    assert (markers / "finished").exists(), worker_log(tmp_path)
-    assert job.get_status(refresh=True) == "finished"
+    assert process.wait(timeout=120) == 0, worker_log(tmp_path)
+    assert (held / "finished").read_text() == "1", worker_log(tmp_path)
+    assert record_state() == JobState.DONE
+
+
+def test_a_killed_work_horse_is_retried_at_once(held, worker_process, tmp_path):
+    worker_process()
+    os.kill(horse_of(held, tmp_path), signal.SIGKILL)
+
+    assert wait_until(lambda: (held / "finished").exists(), seconds=60), worker_log(tmp_path)
+    assert (held / "finished").read_text() == "2"
+    assert wait_until(lambda: record_state() == JobState.DONE, seconds=30)
+
+
+def test_a_job_whose_worker_was_killed_is_done_by_the_next_worker_within_two_minutes(held, worker_process, tmp_path):
+    """The whole worker dies (kill -9 of the worker, its work horse and its scheduler: a crashed dyno)."""
+    first = worker_process()
+    horse_of(held, tmp_path)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    killed_at = time.monotonic()
+    worker_process()
+
+    assert wait_until(lambda: (held / "finished").exists(), seconds=120), worker_log(tmp_path)
+    assert time.monotonic() - killed_at < 120
+    assert (held / "finished").read_text() == "2"
+    assert wait_until(lambda: record_state() == JobState.DONE, seconds=30)

@@ -74,8 +74,9 @@ def test_the_sweep_queues_them_once_redis_is_back(paid_during_outage, stripe_app
     assert records(JobState.PENDING) == []
 
 
-def test_stripes_retry_is_a_duplicate_and_the_sweep_still_delivers(paid_during_outage, webhook, stripe_app, redis_url,
-                                                                    run_worker):
+def test_stripes_retry_is_a_duplicate_and_the_sweep_still_delivers(
+    paid_during_outage, webhook, stripe_app, redis_url, run_worker
+):
     order, _ = paid_during_outage
     again = webhook(paid_event(order))  # a new event id, same payment: recorded once
     stripe_app.config["REDIS_URL"] = redis_url
