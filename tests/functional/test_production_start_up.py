@@ -4,13 +4,11 @@ default or missing variable stops web and worker alike with one line naming the 
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -19,41 +17,13 @@ from rq.worker import WorkerStatus
 
 from storefront import create_app
 from tests.conftest import TEST_SETTINGS
-from tests.production import PRODUCTION_ENVIRON, REFUSED, production_environ
+from tests.production import REFUSED, environment, procfile, production_environ, run, start
 from tests.stripe_fake import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINTS = {
     "web": ([sys.executable, "-c", "import wsgi"], "storefront: configuration error: "),
     "worker": ([sys.executable, "worker.py"], "storefront worker: configuration error: "),
 }
-# Settings a developer's shell may hold that would change what production sees.
-LOCAL_ONLY = ("FLASK_ENV", "FLASK_DEBUG", "PAYMENT_GATEWAY", "MAIL_BACKEND", "WEB_CONCURRENCY", "STRIPE_API_BASE")
-
-
-def procfile():
-    lines = (ROOT / "Procfile").read_text().splitlines()
-    return dict(line.split(": ", 1) for line in lines if line.strip())
-
-
-def environment(**changes):
-    """This process's environment (PATH, the suite's DATABASE_URL and REDIS_URL) turned into a complete production
-    set-up, with `changes` (None removes a variable)."""
-    base = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in PRODUCTION_ENVIRON and not name.startswith("ALLOW_")
-    }
-    base = {name: value for name, value in base.items() if name not in LOCAL_ONLY}
-    suite = {"DATABASE_URL": os.environ["DATABASE_URL"], "REDIS_URL": os.environ["REDIS_URL"]}
-    if suite["DATABASE_URL"].startswith("sqlite") and "DATABASE_URL" not in changes:
-        suite["ALLOW_SQLITE_IN_PRODUCTION"] = "1"
-    base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    return {**base, **production_environ(**{**suite, **changes})}
-
-
-def run(command, env, timeout=60):
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
@@ -79,7 +49,7 @@ def test_the_release_step_runs_with_a_complete_production_set_up(app, redis_url)
 def test_the_web_process_starts_with_a_complete_production_set_up_and_serves_the_shop(app, redis_url):
     port = free_port()
     env = {**environment(), "PORT": str(port), "WEB_CONCURRENCY": "2"}
-    web = subprocess.Popen(["bash", "-c", f"exec {procfile()['web']}"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    web = start("web", env)
     try:
         health = wait_for(f"http://127.0.0.1:{port}/healthz", web)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
@@ -108,7 +78,7 @@ def wait_for(url, process, seconds=60):
 def test_the_worker_process_starts_with_a_complete_production_set_up(redis_url):
     queue = Queue(f"test-production-{uuid.uuid4().hex}", connection=Redis.from_url(redis_url))
     env = environment(JOB_QUEUE=queue.name, RUN_CRON="0")
-    worker = subprocess.Popen(["bash", "-c", f"exec {procfile()['worker']}"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    worker = start("worker", env)
     try:
         waiting = wait_until_idle(queue, worker)
     finally:

@@ -13,6 +13,7 @@ import pytest
 
 from storefront.storage import get_storage, init_storage
 from storefront.storage.prepare import FULLY_CLOSED, POLICY_READABLE, is_public, public_read_statement
+from tests.production import environment, run
 
 _names = count(1)
 OWNER_STATEMENT = {
@@ -156,3 +157,19 @@ def test_prepare_refuses_local_storage(app):
 
     assert result.exit_code == 1
     assert "STORAGE_BACKEND" in result.output
+
+
+def test_the_owner_runs_it_as_the_readme_says_with_the_production_set_up(moto_url, aws_env, s3):
+    number = next(_names)
+    private, public = f"owner-files-{number}", f"owner-images-{number}"
+    env = environment(S3_ENDPOINT_URL=moto_url, S3_BUCKET=private, S3_PUBLIC_BUCKET=public)
+
+    first = run(["flask", "--app", "wsgi", "storage", "prepare"], env)
+    again = run(["flask", "--app", "wsgi", "storage", "prepare"], env)
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == f"{private}: created"
+    assert again.returncode == 0, again.stderr
+    assert "created" not in again.stdout
+    assert block_of(s3, private) == FULLY_CLOSED
+    assert block_of(s3, public) == POLICY_READABLE
