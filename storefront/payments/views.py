@@ -17,11 +17,12 @@ def stripe_webhook():
     if not secret:
         current_app.logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
         return {"error": "webhooks are not configured"}, 503
-    # Stripe's events are a few KiB; an unsigned flood of megabytes is refused before it is read or verified.
+    # Stripe's events are a few KiB; an unsigned flood of megabytes is refused before it is read or verified. A
+    # chunked body has no Content-Length to check first: it is read only up to the limit, and refused if it fills it.
     max_bytes = 256 * 1024
-    if (request.content_length or 0) > max_bytes:
+    request.max_content_length = max_bytes
+    if (request.content_length or 0) > max_bytes or len(request.get_data()) >= max_bytes:
         return {"error": "payload too large"}, 413
-    request.max_content_length = max_bytes  # a chunked body (no Content-Length) stops at the limit with 413
     try:
         event = verify_stripe_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
     except WebhookRejected as rejected:
