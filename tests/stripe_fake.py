@@ -1,7 +1,8 @@
 """Stand-ins for Stripe in tests.
 
 - `FakeStripeCheckout`: a tiny HTTP server on 127.0.0.1 answering Stripe's Checkout Session endpoints
-  (`POST /v1/checkout/sessions`, `POST /v1/checkout/sessions/<id>/expire`), which localstripe lacks.
+  (`POST /v1/checkout/sessions`, `GET /v1/checkout/sessions/<id>`, `POST /v1/checkout/sessions/<id>/expire`),
+  which localstripe lacks.
   It records every request's form parameters (decoded into nested dicts and lists, as Stripe reads them)
   and its Idempotency-Key header. Set `fail_with = 500` to make it answer with an API error, or `delay` (seconds)
   to make it hang before answering.
@@ -120,9 +121,37 @@ class FakeStripeCheckout:
         session["status"] = "expired"
         return session
 
+    def complete_session(self, session_id, payment_status="paid"):
+        """The shopper pays on Stripe's page: the session is complete and can no longer be expired."""
+        self.sessions[session_id].update(status="complete", payment_status=payment_status)
+        return self.sessions[session_id]
+
 
 def _error(message, error_type="invalid_request_error"):
     return {"error": {"type": error_type, "message": message}}
+
+
+def _post(fake, path, params):
+    """(status, payload) for the POST endpoints: create a session, expire one."""
+    if fake.fail_with:
+        return fake.fail_with, _error("Something went wrong on Stripe's end.", "api_error")
+    if path == "/v1/checkout/sessions":
+        return 200, fake.create_session(params)
+    expire = re.fullmatch(r"/v1/checkout/sessions/([^/]+)/expire", path)
+    if not expire:
+        return 404, _error(f"Unrecognized request URL (POST: {path}).")
+    session = fake.expire_session(expire.group(1))
+    return (200, session) if session is not None else (400, _error("Only open sessions can be expired."))
+
+
+def _retrieve(fake, path):
+    """(status, payload) for `GET /v1/checkout/sessions/<id>`."""
+    if fake.fail_with:
+        return fake.fail_with, _error("Something went wrong on Stripe's end.", "api_error")
+    found = re.fullmatch(r"/v1/checkout/sessions/([^/?]+)", path)
+    if found and found.group(1) in fake.sessions:
+        return 200, fake.sessions[found.group(1)]
+    return 404, _error(f"No such checkout.session: {path.rsplit('/', 1)[-1]}")
 
 
 def _handler_for(fake):
@@ -132,17 +161,11 @@ def _handler_for(fake):
             params = decode_form(body)
             fake.requests.append(RecordedRequest(self.path, params, self.headers.get("Idempotency-Key")))
             time.sleep(fake.delay)
-            if fake.fail_with:
-                return self._reply(fake.fail_with, _error("Something went wrong on Stripe's end.", "api_error"))
-            if self.path == "/v1/checkout/sessions":
-                return self._reply(200, fake.create_session(params))
-            expire = re.fullmatch(r"/v1/checkout/sessions/([^/]+)/expire", self.path)
-            if expire:
-                session = fake.expire_session(expire.group(1))
-                if session is None:
-                    return self._reply(400, _error("Only open sessions can be expired."))
-                return self._reply(200, session)
-            return self._reply(404, _error(f"Unrecognized request URL (POST: {self.path})."))
+            return self._reply(*_post(fake, self.path, params))
+
+        def do_GET(self):  # noqa: N802
+            fake.requests.append(RecordedRequest(self.path, {}, None))
+            return self._reply(*_retrieve(fake, self.path))
 
         def _reply(self, status, payload):
             body = json.dumps(payload).encode()

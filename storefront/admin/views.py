@@ -5,6 +5,7 @@ from sqlalchemy import case, func, select
 from storefront import jobs
 from storefront.accounts.models import User
 from storefront.admin import bp
+from storefront.admin.orders import orders_needing_attention_count
 from storefront.catalog.models import Product
 from storefront.extensions import db, login_manager
 from storefront.integers import page_number
@@ -31,6 +32,7 @@ def dashboard():
         "published": db.session.scalar(select(func.count(Product.id)).where(Product.is_published.is_(True))),
         "users": db.session.scalar(select(func.count(User.id))),
         "emails": db.session.scalar(select(func.count(OutboxMessage.id))),
+        "attention": orders_needing_attention_count(),
     }
     return render_template("admin/dashboard.html", counts=counts)
 

@@ -15,10 +15,13 @@ from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, render_page_or_fragment
 from storefront.orders import services as orders
 from storefront.orders.access import get_viewable_order, remember_order
-from storefront.orders.status import InvalidOrderStatus, OrderStatus
+from storefront.orders.cancel import StillPaying, cancel_if_pending, close_checkout, end_earlier_orders
+from storefront.orders.status import OrderStatus
 from storefront.payments.gateways import PaymentGatewayError, get_gateway
 
 INVALID = 422
+# The gateway name of orders that cost nothing: no payment page, no provider.
+FREE = "free"
 
 
 def _user():
@@ -68,24 +71,59 @@ def place():
     form = CheckoutForm()
     found, cart = _review_for(form)
     if found is None:
-        flash("There is nothing to check out.", "info")
-        return redirect(url_for("cart.show"), code=303)
+        return _nothing_to_check_out()
     email = current_user.email if _user() else form.email.data
     if not form.validate() or not email:
         if not email:
             form.email.errors = [*form.email.errors, "Enter your email so we can send the receipt."]
         return _render_review(form, found, INVALID)
+    cart_id = cart.id if cart is not None else None
+    try:
+        end_earlier_orders(cart_id)
+    except StillPaying as paying:
+        return _wait_for(paying.order)
+    except PaymentGatewayError as unavailable:
+        jobs.rollback()
+        return _render_review(form, found, 503, str(unavailable))
+    jobs.commit()
+    # Reviewed again: the stock an earlier order from this cart held is back on the shelf for this one.
+    found = _review_for(form)[0]
+    if found is None:
+        return _nothing_to_check_out()
     if not found.can_pay:
         return _render_review(form, found, INVALID, "Some items need your attention before paying.")
+    return _place(form, found, email, cart_id)
+
+
+def _nothing_to_check_out():
+    flash("There is nothing to check out.", "info")
+    return redirect(url_for("cart.show"), code=303)
+
+
+def _place(form, found, email, cart_id):
+    """Place the order (stock taken, totals from the database), then complete it if free or hand it to the gateway."""
     gateway = get_gateway()
+    free = found.total_cents == 0
     try:
-        order = orders.place_order(found, email, _user(), gateway.name, cart.id if cart is not None else None)
+        order = orders.place_order(found, email, _user(), FREE if free else gateway.name, cart_id)
+        if free:
+            orders.complete_free_order(order)
     except orders.CheckoutError as refused:
         jobs.rollback()
         return _render_review(form, _review_for(form)[0], 409, str(refused))
     jobs.commit()
     remember_order(order)
+    if free:
+        return redirect(url_for("checkout.complete", number=order.number), code=303)
     return _hand_over_to_gateway(order, gateway)
+
+
+def _wait_for(order):
+    """The cart's earlier order is being paid: show it rather than take a second payment for the same cart."""
+    jobs.rollback()
+    remember_order(order)
+    flash(f"Your payment for order {order.number} is being confirmed, so we did not start another.", "info")
+    return redirect(url_for("checkout.complete", number=order.number), code=303)
 
 
 def _hand_over_to_gateway(order, gateway):
@@ -116,7 +154,7 @@ def status(number):
     response = render_page_or_fragment(
         "checkout/complete.html", "checkout/_partials/status.html", order=order, delivery=delivery
     )
-    if order.is_settled and not delivery.preparing:
+    if (order.is_settled or order.needs_attention) and not delivery.preparing:
         response.status_code = STOP_POLLING
     return response
 
@@ -133,28 +171,19 @@ def cancel(number):
     """Cancel a pending order: its stock goes back and the cart stays as it was. An order that is no longer
     pending (paid meanwhile, or canceled already) is shown on its order page instead."""
     order = get_viewable_order(number)
-    if order.status == OrderStatus.PENDING and order.gateway_session_id:
-        try:
-            get_gateway(order.gateway).expire_session(order.gateway_session_id)
-        except PaymentGatewayError as unavailable:
-            flash(str(unavailable), "error")
-            return redirect(url_for("checkout.returned", number=number), code=303)
-    if not _cancel_if_pending(order):
+    if order.status != OrderStatus.PENDING:
         return redirect(url_for("checkout.complete", number=number), code=303)
+    try:
+        closed = close_checkout(order)
+    except PaymentGatewayError as unavailable:
+        flash(str(unavailable), "error")
+        return redirect(url_for("checkout.returned", number=number), code=303)
+    if not closed:
+        flash("Your payment is being confirmed, so this order cannot be canceled now.", "info")
+        return redirect(url_for("checkout.complete", number=number), code=303)
+    if not cancel_if_pending(order.id, "Canceled by the shopper."):
+        jobs.rollback()
+        return redirect(url_for("checkout.complete", number=number), code=303)
+    jobs.commit()
     flash(f"Order {number} was canceled; your cart is as you left it.", "info")
     return redirect(url_for("cart.show"), code=303)
-
-
-def _cancel_if_pending(order):
-    """True when `order` was still pending and is now canceled (committed)."""
-    # Re-read under a row lock: the payment may have landed while we were talking to the gateway.
-    db.session.refresh(order, with_for_update=True)
-    try:
-        canceled = orders.give_up(order, OrderStatus.CANCELED, "Canceled by the shopper.")
-    except InvalidOrderStatus:  # paid between that read and our write: SQLite has no row locks
-        canceled = False
-    if not canceled:
-        jobs.rollback()
-        return False
-    jobs.commit()
-    return True

@@ -144,7 +144,7 @@ def set_status(order, new_status, message):
     if new in UNSOLD:
         release_stock(order)
     if new is OrderStatus.PAID:
-        _on_paid(order)
+        _on_paid(order, old)
 
 
 def _swap_status(order, old, new):
@@ -168,13 +168,31 @@ def release_stock(order):
         order.holds_stock = False
 
 
-def _on_paid(order):
-    order.paid_at = utcnow()
+def flag_attention(order, reason):
+    """Mark `order` for a person to look at (admins filter on the flag; the shopper's page says someone will be in
+    touch) and note why, in the order and its timeline. Money and goods disagree: nothing here decides how."""
+    order.needs_attention = True
+    order.attention_reason = f"{order.attention_reason}\n{reason}" if order.attention_reason else reason
+    record_event(order, f"Needs attention: {reason}")
+
+
+def _check_late_payment(order, old):
+    """Money for an order we had ended: take its stock again if still there; flag what a person must settle."""
+    if old is OrderStatus.CANCELED:
+        flag_attention(
+            order,
+            "Paid after it was canceled (by the shopper, or replaced by a newer order from the "
+            "same cart): refund it, or fulfil it and refund the other.",
+        )
     if not order.holds_stock:
-        # Paid after it expired: take the stock again if it is still there, else flag it for a person.
         order.holds_stock = _take_stock(_item_pairs(order))
         if not order.holds_stock:
-            record_event(order, "Paid after expiry, but stock ran out meanwhile: needs attention.")
+            flag_attention(order, "Paid after its checkout had closed, and the stock ran out meanwhile.")
+
+
+def _on_paid(order, old):
+    order.paid_at = utcnow()
+    _check_late_payment(order, old)
     if order.cart_id is not None:
         bought = [item.product_id for item in order.items]
         db.session.execute(
@@ -228,6 +246,14 @@ def apply_refunds(order):
             # A full refund takes back every file. A partial refund revokes nothing here: the provider's
             # charge.refunded names an amount, not items; refunding particular items calls revoke_entitlements.
             revoke_entitlements(order, [item.id for item in order.items])
+
+
+def complete_free_order(order):
+    """An order that costs nothing is paid at once, with no payment page: its files and receipt follow the commit.
+    Raises CheckoutError for an order that is not free."""
+    if order.total_cents != 0:
+        raise CheckoutError("Only an order that costs nothing completes without payment.")
+    set_status(order, OrderStatus.PAID, "Nothing to pay: the order is complete.")
 
 
 def give_up(order, status, message):

@@ -10,8 +10,13 @@ from datetime import UTC
 
 import stripe
 from flask import current_app, url_for
+from sqlalchemy import select
 
+from storefront.extensions import db
+from storefront.orders.models import Order
 from storefront.urls import external_url
+
+UNAVAILABLE = "The payment provider is not available right now. Please try again shortly."
 
 
 class PaymentGatewayError(Exception):
@@ -93,22 +98,28 @@ class StripeGateway:
             )
         except stripe.StripeError as error:
             current_app.logger.warning("Stripe refused a checkout session for %s: %s", order.number, error)
-            raise PaymentGatewayError(
-                "The payment provider is not available right now. Please try again shortly."
-            ) from error
+            raise PaymentGatewayError(UNAVAILABLE) from error
         return CheckoutSession(id=session.id, url=session.url)
 
     def expire_session(self, session_id):
-        """Close an open session so it can no longer be paid; a session already completed is left alone."""
+        """Close an open session so it can no longer be paid: True once it is closed (now or before), False when
+        Stripe refuses because the shopper completed it (the payment is confirming). Raises PaymentGatewayError
+        when Stripe cannot be reached."""
         try:
             self.client.v1.checkout.sessions.expire(session_id)
         except stripe.InvalidRequestError:
-            return False
+            return self._session_status(session_id) == "expired"
         except stripe.StripeError as error:
-            raise PaymentGatewayError(
-                "The payment provider is not available right now. Please try again shortly."
-            ) from error
+            raise PaymentGatewayError(UNAVAILABLE) from error
         return True
+
+    def _session_status(self, session_id):
+        try:
+            return self.client.v1.checkout.sessions.retrieve(session_id).status
+        except stripe.InvalidRequestError:
+            return None  # no such session: nothing we know of can be paid, but nothing says it is closed either
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(UNAVAILABLE) from error
 
     def order_id_for_payment_intent(self, payment_intent_id):
         """The order id we put in the PaymentIntent's metadata, for events that arrive before completion."""
@@ -132,7 +143,11 @@ class DummyGateway:
         return CheckoutSession(id=session_id, url=url_for("payments.dummy_checkout", session_id=session_id))
 
     def expire_session(self, session_id):
-        return True
+        """Like Stripe: a checkout the shopper completed (a slow payment confirming) cannot be expired."""
+        completed = db.session.scalar(
+            select(Order.payment_intent_id).where(Order.gateway_session_id == session_id, Order.gateway == self.name)
+        )
+        return completed is None
 
     def order_id_for_payment_intent(self, payment_intent_id):
         return None

@@ -101,9 +101,22 @@ def _record_session_payment(order, session, kind, provider, event_id):
 
 def _record_charge(order, session, provider, event_id):
     """Record the session's charge and mark the order paid; a charge already recorded (by the other of
-    `completed` / `async_payment_succeeded`) was marked paid in that same transaction, so nothing more happens."""
-    if _record_session_payment(order, session, PaymentEventKind.CHARGE_SUCCEEDED, provider, event_id):
+    `completed` / `async_payment_succeeded`) was marked paid in that same transaction, so nothing more happens.
+
+    A charge that does not match the order's total is recorded but flagged for a person. Less than the total (or
+    another currency) leaves the order unpaid, so nothing is delivered for a short payment; more marks it paid."""
+    if not _record_session_payment(order, session, PaymentEventKind.CHARGE_SUCCEEDED, provider, event_id):
+        return
+    amount, currency = session.get("amount_total") or 0, (session.get("currency") or "").upper()
+    if (amount, currency) != (order.total_cents, order.currency):
+        orders.flag_attention(order, _mismatch(order, amount, currency))
+    if currency == order.currency and amount >= order.total_cents:
         orders.mark_paid(order, "Payment received.")
+
+
+def _mismatch(order, amount, currency):
+    paid = format_money(amount, currency) if len(currency) == 3 else f"{amount} (no currency)"
+    return f"The provider collected {paid}, but the order totals {format_money(order.total_cents, order.currency)}."
 
 
 def _save_shipping(order, session):
