@@ -105,8 +105,9 @@ def _pending_record_id(key):
 
 def commit():
     """Commit the session, then enqueue the jobs recorded during the transaction (a failure is only logged)."""
-    records = db.session.info.pop(_DEFERRED, [])
     db.session.flush()
+    # A plain rollback since they were recorded dropped them from the session: only the surviving ones count.
+    records = [record for record in db.session.info.pop(_DEFERRED, []) if record in db.session]
     recorded = [(record.id, record.job_key, record.func_path, list(record.args)) for record in records]
     db.session.commit()
     for record_id, key, func_path, args in recorded:

@@ -12,7 +12,15 @@ from storefront.orders.status import OrderStatus
 from storefront.payments import dummy
 from storefront.payments.gateways import DummyGateway
 from storefront.payments.webhooks import handle_event
-from tests.functional.checkout.support import digital, page_text, physical, stock_of, titles_in_cart
+from tests.functional.checkout.support import (
+    ADDRESS,
+    digital,
+    order_paid_on,
+    page_text,
+    physical,
+    stock_of,
+    titles_in_cart,
+)
 
 
 def test_placing_an_order_holds_its_physical_items_only(shopper):
@@ -180,3 +188,31 @@ def test_a_payment_confirmed_while_the_shopper_cancels_keeps_the_order_paid(app,
     db.session.refresh(order)
     assert (order.status, order.holds_stock) == (OrderStatus.PAID, True)
     assert stock_of(mug) == 4
+
+
+def test_a_slow_dummy_payment_confirming_cannot_be_canceled(shopper):
+    mug = physical(stock=5)
+    order = shopper.place(mug)
+    shopper.pay(order, action="pay_slowly")  # the shopper completed the checkout; the bank has not answered yet
+
+    response = shopper.client.post(f"/checkout/cancel/{order.number}")
+
+    assert response.headers["Location"] == f"/checkout/complete/{order.number}"
+    db.session.refresh(order)
+    assert (order.status, order.holds_stock) == (OrderStatus.PENDING, True)
+    assert stock_of(mug) == 4
+
+
+def test_paying_twice_from_one_cart_on_the_dummy_gateway_holds_the_stock_once(shopper):
+    mug = physical(stock=5)
+    first = shopper.place(mug)
+    second = order_paid_on(shopper.check_out())
+
+    db.session.refresh(first)
+    assert first.status == OrderStatus.CANCELED and second.status == OrderStatus.PENDING
+    assert stock_of(mug) == 4
+    # The first tab's payment page no longer takes a payment: it shows the ended order.
+    response = shopper.gateway(first, "pay", **ADDRESS)
+    assert response.headers["Location"] == f"/checkout/complete/{first.number}"
+    db.session.refresh(first)
+    assert first.status == OrderStatus.CANCELED and first.amount_paid_cents == 0
