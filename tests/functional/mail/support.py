@@ -33,7 +33,7 @@ class Inbox:
     def messages(self):
         return [Received(envelope) for envelope in self.envelopes]
 
-    def wait_for(self, count, seconds=20):
+    def wait_for(self, count, seconds=60):
         """Wait (bounded) until `count` messages arrived; returns them."""
         deadline = time.monotonic() + seconds
         while len(self.envelopes) < count and time.monotonic() < deadline:

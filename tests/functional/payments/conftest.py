@@ -35,7 +35,7 @@ def fake_checkout(stripe_app):
     fake.stop()
 
 
-def _wait_until_listening(url, process, seconds=15):
+def _wait_until_listening(url, process, seconds=60):
     probe = stripe.StripeClient("sk_test_probe", base_addresses={"api": url})
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
