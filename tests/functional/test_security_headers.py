@@ -145,6 +145,7 @@ def test_htmx_is_configured_for_the_policy(client):
     settings = json.loads(unescape(config.group(1)))
     assert settings["allowEval"] is False
     assert settings["includeIndicatorStyles"] is False
+    assert settings["historyCacheSize"] == 0  # no copy of private pages left in sessionStorage
     assert {"code": "400|422", "swap": True} in settings["responseHandling"]
 
 
