@@ -1,9 +1,10 @@
 """What the account emails need, loaded by the mail job from the ids stored with each delivery (see
 `storefront.mail.tasks.KINDS`). The reset code is minted here, in the job, so it exists only in the email sent and,
-hashed, in the database: never in a job's arguments, a URL the server sees, or a log."""
+hashed, in the database: never in a job's arguments, a URL the server sees, or a log. The welcome email's
+confirmation code is signed instead, so nothing of it is stored at all."""
 
 from storefront.accounts.models import User
-from storefront.accounts.services import issue_reset_code, reset_max_age
+from storefront.accounts.services import confirmation_code, issue_reset_code, reset_max_age
 from storefront.extensions import db
 from storefront.urls import external_url
 
@@ -26,6 +27,12 @@ def _links():
 def account_context(delivery):
     """For the welcome and "someone tried to register with your email" messages."""
     return {"user": _owner(delivery), **_links()}
+
+
+def confirmation_secrets(delivery):
+    """The welcome email's confirmation code, and the link carrying it after `#` (never sent to the server)."""
+    code = confirmation_code(_owner(delivery))
+    return {"code": code, "link": f"{external_url('accounts.confirm_email')}#{code}"}
 
 
 def unavailable_reset_context(_delivery):

@@ -8,8 +8,9 @@ from storefront.accounts.passwords import weakness
 MIN_PASSWORD_LENGTH = 10
 # Argon2 hashes anything, but a cap keeps a megabyte "password" from costing us CPU.
 MAX_PASSWORD_LENGTH = 256
-# A reset code is 43 URL-safe characters; the cap only keeps junk short.
+# A reset code is 43 URL-safe characters and a confirmation code about 80; the caps only keep junk short.
 MAX_RESET_CODE_LENGTH = 100
+MAX_CONFIRMATION_CODE_LENGTH = 300
 
 
 def hard_to_guess(form, field):
@@ -66,13 +67,24 @@ class ResetRequestForm(FlaskForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
-    # The code travels in the email link's #fragment (never sent to the server, so never in a log); a small script
-    # copies it here, and without JavaScript the person pastes it from the email.
-    code = StringField(
-        "Reset code",
-        validators=[DataRequired(message="Enter the reset code from the email."), Length(max=MAX_RESET_CODE_LENGTH)],
+def _code_field(label, what, max_length):
+    """A code from an email. It travels in the email link's #fragment (never sent to the server, so never in a
+    log); a small script copies it here, and without JavaScript the person pastes it from the email."""
+    return StringField(
+        label,
+        validators=[DataRequired(message=f"Enter the {what} from the email."), Length(max=max_length)],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        description="From the reset email; filled in for you when you open the email's link.",
+        description="From the email; filled in for you when you open the email's link.",
     )
+
+
+class ResetPasswordForm(FlaskForm):
+    code = _code_field("Reset code", "reset code", MAX_RESET_CODE_LENGTH)
     password, confirm = _new_password_fields()
+
+
+class ConfirmEmailForm(FlaskForm):
+    code = _code_field("Confirmation code", "confirmation code", MAX_CONFIRMATION_CODE_LENGTH)
+    password = PasswordField(
+        "Password you chose at sign-up", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )

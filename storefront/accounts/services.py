@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,10 @@ from storefront.mail import queue_email
 # Checked against when the email is unknown so a failed login takes as long either way.
 _DUMMY_HASH = hash_password("not-a-real-password")
 _EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
+# One answer for an unknown email, a wrong password and an account not yet confirmed, so none can be told apart.
+_INCORRECT = "Email or password is incorrect. Just signed up? Open the link in our welcome email first."
+# How long a welcome email's confirmation code works; after that a password reset confirms the address instead.
+CONFIRMATION_MAX_AGE = timedelta(days=7)
 
 
 class AccountError(Exception):
@@ -39,6 +44,10 @@ class ResetTokenInvalid(AccountError):
     pass
 
 
+class ConfirmationInvalid(AccountError):
+    pass
+
+
 def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
@@ -46,19 +55,24 @@ def find_user_by_email(email):
 def register_user(email, password, terms_version, role=Role.CUSTOMER):
     """Create a user who accepted `terms_version` now; raises EmailTaken (the caller must then roll back).
 
-    For the shop's own tools (admin creation, tests); the sign-up page uses `sign_up`, which reveals nothing."""
+    For the shop's own tools (admin creation, tests), so its address counts as confirmed; the sign-up page uses
+    `sign_up`, which reveals nothing."""
     if find_user_by_email(email):
         raise EmailTaken(_EMAIL_TAKEN)
-    return _create_user(email, password, terms_version, role)
+    user = _create_user(email, password, terms_version, role)
+    user.email_confirmed_at = user.created_at
+    return user
 
 
 def _create_user(email, password, terms_version, role):
+    now = utcnow()
     user = User(
         email=email,
         password_hash=hash_password(password),
         role=role.value,
         terms_version=terms_version,
-        terms_accepted_at=utcnow(),
+        terms_accepted_at=now,
+        created_at=now,
     )
     db.session.add(user)
     try:
@@ -70,8 +84,8 @@ def _create_user(email, password, terms_version, role):
 
 
 def sign_up(email, password, terms_version):
-    """Create a customer account and welcome its owner by email; when the email already has an account, create
-    nothing and email its owner that someone tried (with how to log in or reset) instead.
+    """Create an unconfirmed customer account and welcome its owner with a confirmation link; when the email already
+    has an account, create nothing and email its owner that someone tried (with how to log in or reset) instead.
 
     Both cases do the same work (one Argon2 hash, one queued email), so the caller can answer them identically.
     Returns the new user or None; raises EmailTaken only when a racing twin of this sign-up created the account
@@ -87,19 +101,58 @@ def sign_up(email, password, terms_version):
 
 
 def authenticate(email, password):
-    """Return the user for these credentials; raises LoginRefused (wrong credentials or blocked)."""
+    """Return the user for these credentials; raises LoginRefused (wrong credentials, unconfirmed or blocked)."""
     user = find_user_by_email(email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("Email or password is incorrect.")
+        raise LoginRefused(_INCORRECT)
+    _check_password(user, password)
+    if user.email_confirmed_at is None:
+        raise LoginRefused(_INCORRECT)
+    _note_login(user, password)
+    return user
+
+
+def _check_password(user, password, wrong=_INCORRECT):
     if not verify_password(user.password_hash, password):
-        raise LoginRefused("Email or password is incorrect.")
+        raise LoginRefused(wrong)
     if user.is_blocked:
         reason = f" Reason: {user.blocked_reason}" if user.blocked_reason else ""
         raise LoginRefused(f"This account is blocked and cannot log in.{reason}")
+
+
+def _note_login(user, password):
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+
+
+def _confirmation_signer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="storefront.accounts.confirm-email")
+
+
+def confirmation_code(user):
+    """A code proving its holder read `user`'s welcome email: signed (with SECRET_KEY), so nothing is stored."""
+    return _confirmation_signer().dumps({"user": user.id, "email": user.email})
+
+
+def confirm_email(code, password):
+    """Confirm the address a welcome email's `code` went to and return its user, ready to log in.
+
+    The password chosen at sign-up is asked for too, so the owner of an address cannot be led into confirming an
+    account a stranger made with it. Raises ConfirmationInvalid (bad or expired code) or LoginRefused."""
+    try:
+        claims = _confirmation_signer().loads(code, max_age=int(CONFIRMATION_MAX_AGE.total_seconds()))
+    except BadData:
+        raise ConfirmationInvalid(
+            "This confirmation link is invalid or expired. Reset your password to confirm your email instead."
+        ) from None
+    user = db.session.get(User, claims["user"])
+    if user is None or user.email != claims["email"]:
+        raise ConfirmationInvalid("This confirmation link no longer matches an account.")
+    _check_password(user, password, wrong="This is not the password chosen at sign-up.")
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    _note_login(user, password)
     return user
 
 
@@ -181,4 +234,6 @@ def reset_password(code, new_password):
     )
     set_password(row.user, new_password)
     end_all_sessions(row.user)
+    # The code came by email, so the address is proven, as the welcome email's link would have.
+    row.user.email_confirmed_at = row.user.email_confirmed_at or now
     return row.user

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from storefront import jobs
 from storefront.accounts import bp, services, throttle
-from storefront.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from storefront.accounts.forms import ConfirmEmailForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from storefront.extensions import db, limiter
 from storefront.urls import is_safe_next
 
@@ -57,6 +57,27 @@ def register():
 @bp.get("/register/check-your-inbox")
 def check_inbox():
     return render_template("accounts/check_inbox.html")
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(throttle.LOGIN_PER_ADDRESS, methods=["POST"])
+def confirm_email():
+    """The welcome email's link lands here: its code (from the #fragment) and the sign-up password confirm the
+    address and log in."""
+    form = ConfirmEmailForm()
+    if not form.validate_on_submit():
+        return _form_page("accounts/confirm.html", form)
+    try:
+        user = services.confirm_email(form.code.data, form.password.data)
+    except services.AccountError as refused:
+        db.session.rollback()
+        field = form.code if isinstance(refused, services.ConfirmationInvalid) else form.password
+        field.errors.append(str(refused))
+        return _form_page("accounts/confirm.html", form)
+    db.session.commit()
+    _start_session(user, remember=False)
+    flash("Your email is confirmed and you are logged in. Welcome!", "success")
+    return redirect(url_for("catalog.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

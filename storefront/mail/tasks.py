@@ -70,7 +70,12 @@ KINDS = {
     "password_reset_unavailable": Kind(
         "password_reset_unavailable", lambda c: "Your password reset request", account_emails.unavailable_reset_context
     ),
-    "welcome": Kind("welcome", lambda c: "Your account is ready", account_emails.account_context),
+    "welcome": Kind(
+        "welcome",
+        lambda c: "Confirm your email to start",
+        account_emails.account_context,
+        mint_secrets=account_emails.confirmation_secrets,
+    ),
     "account_exists": Kind(
         "account_exists", lambda c: "Someone tried to register with your email", account_emails.account_context
     ),

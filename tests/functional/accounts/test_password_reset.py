@@ -111,7 +111,7 @@ def test_the_reset_code_never_reaches_a_url_the_server_sees(app, client, auth):
     page = client.get(urlsplit(reset_link(app, emails_to(EMAIL)[0])).path)  # a browser never sends the #fragment
     response = choose_password(client, code)
 
-    assert page.status_code == 200 and "js/reset_code.js" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "js/code_from_link.js" in page.get_data(as_text=True)
     assert response.status_code == 302
     assert auth.login(EMAIL, NEW_PASSWORD).status_code == 302
     assert RESET_PAGE + "?" in seen_urls

@@ -1,10 +1,13 @@
-"""A shopper creates an account, is told to check their inbox and is welcomed by email; a refused sign-up says why
-and creates nothing. Signing up with an email that already has an account looks exactly the same from the browser:
-only the address's owner learns, by email, that someone tried."""
+"""A shopper creates an account, is told to check their inbox, and confirms the address from the welcome email with
+the password they chose; a refused sign-up says why and creates nothing. Signing up with an email that already has
+an account looks exactly the same from the browser, and logging in afterwards too: only the address's owner learns,
+by email, that someone tried."""
 
 import re
 import statistics
 import time
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +21,8 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 PASSWORD = "a long enough secret"
 SIGN_UP = {"email": "Ada@Example.com", "password": PASSWORD, "confirm": PASSWORD, "accept_terms": "y"}
 CHECK_INBOX = "/account/register/check-your-inbox"
+CONFIRM_PAGE = "/account/confirm"
+INCORRECT = "Email or password is incorrect."
 
 
 def register(client, **changes):
@@ -40,6 +45,25 @@ def emails_to(address):
     return db.session.scalars(query).all()
 
 
+def confirmation_code(app, message):
+    """The code in the welcome email: after the `#` of its link (never sent to the server), and shown as text."""
+    link = re.search(re.escape(app.config["BASE_URL"] + CONFIRM_PAGE) + r"\S*", message.text_body)
+    assert link, f"no confirmation link in:\n{message.text_body}"
+    parts = urlsplit(link.group(0))
+    assert (parts.path, parts.query) == (CONFIRM_PAGE, "") and parts.fragment
+    assert parts.fragment in message.text_body.replace(link.group(0), "")
+    return parts.fragment
+
+
+def confirm(client, code, password=PASSWORD):
+    return client.post(CONFIRM_PAGE, data={"code": code, "password": password})
+
+
+def without_csrf_tokens(page):
+    """A page as it would be for anyone: each browser has its own CSRF token (signed with the time, too)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"|name="csrf-token" content="[^"]*"', "", page)
+
+
 def what_the_browser_sees(client, response):
     """Everything a visitor (or a script probing emails) can observe about a sign-up's answer."""
     landing = client.get(response.headers["Location"])
@@ -47,13 +71,12 @@ def what_the_browser_sees(client, response):
         "status": response.status_code,
         "location": response.headers["Location"],
         "cookies": sorted(cookie.split("=", 1)[0] for cookie in response.headers.getlist("Set-Cookie")),
-        # Each browser has its own CSRF token; everything else on the page must match.
-        "page": re.sub(r'name="csrf_token" value="[^"]*"|name="csrf-token" content="[^"]*"', "", landing.text),
+        "page": without_csrf_tokens(landing.text),
         "logged in": "Log out" in header_of(client),
     }
 
 
-def test_shopper_registers_and_is_welcomed_by_email(app, client, auth):
+def test_shopper_registers_and_confirms_from_the_welcome_email(app, client, auth):
     response = register(client)
 
     assert response.status_code == 303
@@ -66,9 +89,17 @@ def test_shopper_registers_and_is_welcomed_by_email(app, client, auth):
     assert user.terms_version == app.config["TERMS_VERSION"]
     assert user.terms_accepted_at is not None
     [welcome] = emails_to("ada@example.com")
-    assert welcome.subject == "Your account is ready"
-    assert app.config["BASE_URL"] + "/account/login" in welcome.text_body
+    assert welcome.subject == "Confirm your email to start"
     assert "Log out" not in header_of(client)
+    assert auth.login("ada@example.com", PASSWORD).status_code == 422, "not before the address is confirmed"
+
+    page = client.get(CONFIRM_PAGE)
+    confirmed = confirm(client, confirmation_code(app, welcome))
+
+    assert page.status_code == 200 and "js/code_from_link.js" in page.get_data(as_text=True)
+    assert confirmed.status_code == 302
+    assert "Log out" in header_of(client)
+    auth.logout()
     assert auth.login("ada@example.com", PASSWORD).status_code == 302
 
 
@@ -77,6 +108,66 @@ def test_the_check_your_inbox_page_leads_on_to_the_login_with_the_next_page(clie
 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/account/login?next=/cart/" in page or "/account/login?next=%2Fcart%2F" in page
+
+
+def test_signing_up_with_an_email_and_logging_in_tells_nothing_about_it(app):
+    """A prober signs up two addresses with a password of their own, then tries to log in with it: same answer."""
+    make_user("grace@example.com")
+    prober = app.test_client()
+    register(prober, email="ada@example.com")
+    register(prober, email="grace@example.com")
+
+    emails = ("ada@example.com", "grace@example.com")
+    answers = [prober.post("/account/login", data={"email": email, "password": PASSWORD}) for email in emails]
+
+    assert [answer.status_code for answer in answers] == [422, 422]
+    pages = [
+        without_csrf_tokens(answer.text).replace(email, "EMAIL") for answer, email in zip(answers, emails, strict=True)
+    ]
+    assert pages[0] == pages[1]
+    assert INCORRECT in pages[0]
+
+
+def test_confirming_needs_the_password_chosen_at_sign_up(app, client, auth):
+    """So the owner of an address cannot be led into confirming an account a stranger made with it."""
+    register(client)
+    code = confirmation_code(app, emails_to("ada@example.com")[0])
+
+    response = confirm(client, code, "somebody else's password")
+
+    assert response.status_code == 422
+    assert "This is not the password chosen at sign-up." in response.get_data(as_text=True)
+    assert "Log out" not in header_of(client)
+    assert auth.login("ada@example.com", PASSWORD).status_code == 422
+
+
+@pytest.mark.parametrize("case", ["expired", "made-up"])
+def test_an_expired_or_made_up_confirmation_code_is_refused_with_a_way_out(app, client, monkeypatch, case):
+    register(client)
+    code = confirmation_code(app, emails_to("ada@example.com")[0])
+    if case == "expired":
+        monkeypatch.setattr(services, "CONFIRMATION_MAX_AGE", timedelta(seconds=-1))
+    else:
+        code = code[:-4] + "AAAA"
+
+    response = confirm(client, code)
+
+    assert response.status_code == 422
+    assert "Reset your password to confirm your email instead." in response.get_data(as_text=True)
+    assert "Log out" not in header_of(client)
+
+
+def test_resetting_the_password_confirms_the_email_too(app, client, auth):
+    register(client)
+    client.post("/account/reset", data={"email": "ada@example.com"})
+    reset_email = emails_to("ada@example.com")[-1]
+    code = urlsplit(re.search(r"\S+/account/reset/new#\S+", reset_email.text_body).group(0)).fragment
+
+    client.post(
+        "/account/reset/new", data={"code": code, "password": "a brand new secret", "confirm": "a brand new secret"}
+    )
+
+    assert auth.login("ada@example.com", "a brand new secret").status_code == 302
 
 
 def test_registering_an_existing_email_answers_exactly_like_a_new_one(app, auth):
