@@ -24,6 +24,9 @@ def _start_session(user, remember):
     CSRF token) carries over. The guest cart has its own cookie, so it still merges into the account."""
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF's per-request copy; the next form gets a new token
+    if not remember:
+        # Flask-Login then deletes a remember-me cookie an earlier account left, which would log it back in later.
+        session["_remember"] = "clear"
     login_user(user, remember=remember)
 
 
@@ -48,7 +51,7 @@ def register():
         services.sign_up(form.email.data, form.password.data, current_app.config["TERMS_VERSION"])
     except services.EmailTaken:
         # A double-submitted form lost the race to its twin, which created the account and sent the welcome.
-        db.session.rollback()
+        jobs.rollback()
     jobs.commit()
     next_page = request.args.get("next")
     return redirect(url_for("accounts.check_inbox", next=next_page if is_safe_next(next_page) else None), code=303)

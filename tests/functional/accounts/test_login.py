@@ -193,6 +193,18 @@ def test_logging_in_starts_a_fresh_session_with_a_fresh_csrf_token(app):
     assert browser.post("/account/logout", data={"csrf_token": after}).status_code == 302
 
 
+def test_the_next_account_to_log_in_does_not_inherit_the_last_ones_remember_me(client, auth):
+    """At a shared computer, someone who forgot to log out must not come back once the next person's visit ends."""
+    make_user(EMAIL)
+    make_user("grace@example.com")
+    auth.login(EMAIL, remember=True)
+
+    auth.login("grace@example.com", remember=False)
+    client.delete_cookie("session")  # Grace closes the browser
+
+    assert "Log out" not in header_of(client)
+
+
 def copy_of(app, browser, names=("session", "remember_token")):
     """Another browser holding copies of `browser`'s cookies (stolen, or left on a synced profile)."""
     thief = app.test_client()
