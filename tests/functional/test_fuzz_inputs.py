@@ -81,6 +81,7 @@ class World:
         self.admin = app.test_client()
         Shopper(self.admin).log_in(make_user(role=Role.ADMIN))
         self.valid_path_values = self._path_values(order, book)
+        self.field_names = sorted(form_field_names() | DIRECT_PARAMETERS)
         self.valid_fields = {
             "product_id": str(self.mug_id),
             "quantity": "1",
@@ -132,13 +133,12 @@ def fill_path(rule, values):
 @st.composite
 def hostile_request(draw, rule, world):
     """Path values and parameters for one request: valid ones, with a few swapped for hostile ones."""
-    names = sorted(form_field_names() | DIRECT_PARAMETERS)
     path_values = {
         name: draw(st.one_of(st.just(value), HOSTILE))
         for name, value in world.valid_path_values.items()
-        if name in rule
+        if f"{name}>" in rule
     }
-    hostile = draw(st.dictionaries(st.sampled_from(names), HOSTILE, min_size=1, max_size=4))
+    hostile = draw(st.dictionaries(st.sampled_from(world.field_names), HOSTILE, min_size=1, max_size=4))
     client = draw(st.sampled_from([world.guest, world.admin]))
     return client, fill_path(rule, path_values), {**world.valid_fields, **hostile}
 
