@@ -16,6 +16,7 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status_known"),
         CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        CheckConstraint("kind IN ('digital', 'physical', 'mixed')", name="kind_known"),
         Index("ix_orders_status_expires", "status", "expires_at"),
     )
 
@@ -31,6 +32,8 @@ class Order(db.Model):
     tax_cents: Mapped[int] = mapped_column(default=0)
     total_cents: Mapped[int]
     requires_shipping: Mapped[bool] = mapped_column(default=False)
+    # What the order holds, for the admin's filter: digital, physical or mixed (set when it is placed).
+    kind: Mapped[str] = mapped_column(String(8), default="digital", server_default="digital")
     # True while this order's physical items are subtracted from stock.
     holds_stock: Mapped[bool] = mapped_column(default=False)
     shipping_name: Mapped[str | None] = mapped_column(String(200))
@@ -127,4 +130,17 @@ class OrderEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str | None] = mapped_column(String(24))
     message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderNote(db.Model):
+    """An admin's note on an order (a phone call, a promise made). The author's email is copied."""
+
+    __tablename__ = "order_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_email: Mapped[str] = mapped_column(String(254))
+    body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -92,6 +92,7 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
         tax_cents=review.tax_cents,
         total_cents=review.total_cents,
         requires_shipping=review.requires_shipping,
+        kind=_order_kind(review.lines),
         holds_stock=True,
         gateway=gateway,
         cart_id=cart_id,
@@ -112,6 +113,11 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
     _insert_with_unique_number(order)
     record_event(order, "Order placed; waiting for payment.", to_status=OrderStatus.PENDING)
     return order
+
+
+def _order_kind(lines):
+    digital = {line.product.is_digital for line in lines}
+    return "mixed" if len(digital) == 2 else ("digital" if digital == {True} else "physical")
 
 
 def _insert_with_unique_number(order):

@@ -1,0 +1,1 @@
+"""Fulfilment of physical items: shipments (partial ones allowed) with carrier and tracking."""

@@ -1,0 +1,1 @@
+"""Refunds an admin asks for: full, partial amount, or chosen items, sent to the payment gateway once."""
