@@ -5,7 +5,7 @@ from sqlalchemy import case, func, select
 from storefront import jobs
 from storefront.accounts.models import User
 from storefront.admin import bp
-from storefront.admin.orders import orders_needing_attention_count
+from storefront.admin.orders.table import orders_needing_attention_count
 from storefront.catalog.models import Product
 from storefront.extensions import db, login_manager
 from storefront.integers import page_number

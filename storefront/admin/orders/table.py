@@ -25,4 +25,4 @@ def orders_page():
         statement = statement.where(Order.needs_attention.is_(True))
     page = request.args.get("page", 1, type=page_number)
     orders = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/orders.html", orders=orders, attention=attention)
+    return render_template("admin/orders/index.html", orders=orders, attention=attention)
