@@ -69,6 +69,9 @@ class FakeStripeCheckout:
     sessions: dict = field(default_factory=dict)
     fail_with: int | None = None
     delay: float = 0
+    refunds_by_key: dict = field(default_factory=dict)
+    # A message to refuse every new refund with (Stripe's invalid_request_error), e.g. "Refund exceeds charge".
+    refuse_refunds: str | None = None
 
     def start(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -121,6 +124,27 @@ class FakeStripeCheckout:
         session["status"] = "expired"
         return session
 
+    def create_refund(self, params, idempotency_key):
+        """Stripe's POST /v1/refunds: a key seen before answers with the refund it made then (no second refund)."""
+        if idempotency_key in self.refunds_by_key:
+            return 200, self.refunds_by_key[idempotency_key]
+        if self.refuse_refunds:
+            return 400, _error(self.refuse_refunds)
+        refund = {
+            "id": f"re_{secrets.token_hex(12)}",
+            "object": "refund",
+            "amount": int(params["amount"]),
+            "payment_intent": params.get("payment_intent"),
+            "metadata": params.get("metadata", {}),
+            "status": "succeeded",
+        }
+        self.refunds_by_key[idempotency_key] = refund
+        return 200, refund
+
+    @property
+    def refunds(self):
+        return list(self.refunds_by_key.values())
+
     def complete_session(self, session_id, payment_status="paid"):
         """The shopper pays on Stripe's page: the session is complete and can no longer be expired."""
         self.sessions[session_id].update(status="complete", payment_status=payment_status)
@@ -131,12 +155,14 @@ def _error(message, error_type="invalid_request_error"):
     return {"error": {"type": error_type, "message": message}}
 
 
-def _post(fake, path, params):
-    """(status, payload) for the POST endpoints: create a session, expire one."""
+def _post(fake, path, params, idempotency_key=None):
+    """(status, payload) for the POST endpoints: create a session, expire one, refund."""
     if fake.fail_with:
         return fake.fail_with, _error("Something went wrong on Stripe's end.", "api_error")
     if path == "/v1/checkout/sessions":
         return 200, fake.create_session(params)
+    if path == "/v1/refunds":
+        return fake.create_refund(params, idempotency_key)
     expire = re.fullmatch(r"/v1/checkout/sessions/([^/]+)/expire", path)
     if not expire:
         return 404, _error(f"Unrecognized request URL (POST: {path}).")
@@ -161,7 +187,7 @@ def _handler_for(fake):
             params = decode_form(body)
             fake.requests.append(RecordedRequest(self.path, params, self.headers.get("Idempotency-Key")))
             time.sleep(fake.delay)
-            return self._reply(*_post(fake, self.path, params))
+            return self._reply(*_post(fake, self.path, params, self.headers.get("Idempotency-Key")))
 
         def do_GET(self):  # noqa: N802
             fake.requests.append(RecordedRequest(self.path, {}, None))

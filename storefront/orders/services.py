@@ -4,7 +4,6 @@ Callers own the transaction (they commit); side effects are deferred until that 
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -23,6 +22,7 @@ from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderItem, PaymentEvent
 from storefront.orders.numbers import new_order_number
 from storefront.orders.status import UNSOLD, InvalidOrderStatus, OrderStatus, check_transition
+from storefront.refunds.ledger import items_keeping_access
 
 NUMBER_ATTEMPTS = 5
 
@@ -167,6 +167,11 @@ def _swap_status(order, old, new):
     set_committed_value(order, "status", new.value)
 
 
+def return_to_stock(quantities):
+    """Put refunded physical units back on the shelf: `quantities` maps product id -> units."""
+    _give_back_stock([(product_id, quantity, False) for product_id, quantity in quantities.items() if quantity])
+
+
 def release_stock(order):
     """Give the order's reserved stock back, once."""
     if order.holds_stock:
@@ -249,9 +254,11 @@ def apply_refunds(order):
         summary = f"{format_money(refunded, order.currency)} of {format_money(paid, order.currency)} refunded."
         set_status(order, target, summary)
         if target is OrderStatus.REFUNDED:
-            # A full refund takes back every file. A partial refund revokes nothing here: the provider's
-            # charge.refunded names an amount, not items; refunding particular items calls revoke_entitlements.
-            revoke_entitlements(order, [item.id for item in order.items])
+            # A full refund takes back every file, except those an admin's refund chose to leave with the buyer. A
+            # partial refund revokes nothing here: the provider's charge.refunded names an amount, not items;
+            # refunding particular items revokes theirs (storefront.refunds.services).
+            kept = items_keeping_access(order.id)
+            revoke_entitlements(order, [item.id for item in order.items if item.id not in kept])
 
 
 def complete_free_order(order):
@@ -315,18 +322,17 @@ def notify_refund_issued(order, total_refunded_cents):
     )
 
 
-def notify_shipped(order, carrier, tracking_number, tracking_url):
-    """Email the shopper that `order` shipped, with its tracking link; once per order (a second call sends
-    nothing). Raises ValueError when the tracking link is not an http(s) URL. The caller commits."""
-    parts = urlsplit(tracking_url or "")
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(f"the tracking link must be an http(s) URL (got {tracking_url!r})")
+def notify_shipped(order, shipment):
+    """Email the shopper that `shipment` of `order` left, with what it holds and its tracking link; once per
+    shipment (a second call for the same one sends nothing). storefront.fulfilment.services.ship checks the
+    tracking link before a shipment exists. The caller commits."""
     return queue_email(
         "order_shipped",
-        f"order:{order.id}:shipped",
+        f"order:{order.id}:shipment:{shipment.id}",
         order.email,
         order_id=order.id,
-        carrier=carrier,
-        tracking_number=tracking_number,
-        tracking_url=tracking_url,
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+        tracking_url=shipment.tracking_url,
+        items=[{"title": line.order_item.title, "quantity": line.quantity} for line in shipment.items],
     )

@@ -62,3 +62,19 @@ def declined_event(order):
         "last_payment_error": {"message": "Your card was declined (dummy gateway)."},
     }
     return _event("payment_intent.payment_failed", intent)
+
+
+def refunded_event(order, amount_refunded_total):
+    """A `charge.refunded` event for `order`'s dummy charge: `amount_refunded_total` is the running total, as Stripe
+    reports it."""
+    charge = {
+        "id": f"dummy_ch_{order.number}",
+        "object": "charge",
+        "amount": order.amount_paid_cents,
+        "amount_refunded": amount_refunded_total,
+        "currency": order.currency.lower(),
+        "payment_intent": payment_intent_id(order),
+        "refunded": amount_refunded_total >= order.amount_paid_cents,
+        "status": "succeeded",
+    }
+    return _event("charge.refunded", charge)

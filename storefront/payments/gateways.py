@@ -23,6 +23,10 @@ class PaymentGatewayError(Exception):
     """The provider could not be reached or refused the request; the message is safe to show."""
 
 
+class RefundDeclined(PaymentGatewayError):
+    """The provider refused this refund (more than is left, a charge that cannot be refunded)."""
+
+
 @dataclass(frozen=True)
 class CheckoutSession:
     id: str
@@ -121,6 +125,25 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise PaymentGatewayError(UNAVAILABLE) from error
 
+    def refund(self, order, refund):
+        """Ask Stripe to refund `refund.amount_cents` of the order's payment; returns Stripe's refund id. The key comes
+        from the admin's confirmation form, so a double click or a retry is one refund. The money is recorded when
+        Stripe's `charge.refunded` webhook lands (refunds made in Stripe's dashboard arrive the same way).
+
+        Raises RefundDeclined when Stripe refuses it, PaymentGatewayError when Stripe cannot be reached."""
+        params = {
+            "payment_intent": order.payment_intent_id,
+            "amount": refund.amount_cents,
+            "metadata": {"order_id": str(order.id), "refund_id": str(refund.id)},
+        }
+        options = {"idempotency_key": f"refund-{refund.idempotency_key}"}
+        try:
+            return self.client.v1.refunds.create(params=params, options=options).id
+        except stripe.InvalidRequestError as error:
+            raise RefundDeclined(f"Stripe refused the refund: {error.user_message or error}") from error
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(UNAVAILABLE) from error
+
     def order_id_for_payment_intent(self, payment_intent_id):
         """The order id we put in the PaymentIntent's metadata, for events that arrive before completion."""
         try:
@@ -148,6 +171,10 @@ class DummyGateway:
             select(Order.payment_intent_id).where(Order.gateway_session_id == session_id, Order.gateway == self.name)
         )
         return completed is None
+
+    def refund(self, order, refund):
+        """No money moves; the refund service delivers the matching `charge.refunded` event itself."""
+        return f"dummy_re_{secrets.token_hex(8)}"
 
     def order_id_for_payment_intent(self, payment_intent_id):
         return None

@@ -18,6 +18,7 @@ from storefront.orders.models import Order, PaymentEventKind
 from storefront.orders.status import OrderStatus
 from storefront.payments.gateways import get_gateway
 from storefront.payments.models import WebhookEvent
+from storefront.refunds.ledger import settle_pending_refunds
 
 SIGNATURE_TOLERANCE_SECONDS = 300
 PAID_SESSION_STATES = {"paid", "no_payment_required"}
@@ -218,6 +219,7 @@ def on_charge_refunded(charge, provider, event_id):
         f"{charge['id']}@{charge['amount_refunded']}",
         event_id,
     )
+    settle_pending_refunds(order.id, new_refund)
     orders.record_event(order, "A refund was issued by the payment provider.")
     orders.apply_refunds(order)
 

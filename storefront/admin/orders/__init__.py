@@ -1,5 +1,8 @@
 """Admin: orders. `table` lists, filters and exports them; `detail` shows one order's panel with its actions
 (fulfilment, notes, entitlements); `refund` refunds inline. Each module registers its routes on the admin blueprint."""
 
-from storefront.admin.orders import table  # noqa: F401  (routes register on import)
+import storefront.admin.orders.actions  # noqa: F401  (the order panel's actions)
+import storefront.admin.orders.detail  # noqa: F401  (the order panel)
+from storefront.admin.orders import refund, table  # noqa: F401  (routes register on import)
 from storefront.admin.orders.table import orders_needing_attention_count  # noqa: F401
+from storefront.admin.orders import export  # noqa: F401,E402  (the table's CSV export)
