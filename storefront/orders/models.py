@@ -64,7 +64,8 @@ class Order(db.Model):
 
     @property
     def amount_refunded_cents(self):
-        return sum(e.amount_cents for e in self.payment_events if e.kind == PaymentEventKind.REFUND_SUCCEEDED)
+        refunded = sum(e.amount_cents for e in self.payment_events if e.kind == PaymentEventKind.REFUND_SUCCEEDED)
+        return refunded - sum(e.amount_cents for e in self.payment_events if e.kind == PaymentEventKind.REFUND_REVERSED)
 
     @property
     def is_settled(self):
@@ -100,6 +101,8 @@ class PaymentEventKind(StrEnum):
     CHARGE_FAILED = "charge_failed"
     REFUND_CREATED = "refund_created"
     REFUND_SUCCEEDED = "refund_succeeded"
+    # A refund the provider had confirmed and then could not complete: its money came back to the shop.
+    REFUND_REVERSED = "refund_reversed"
 
 
 class PaymentEvent(db.Model):

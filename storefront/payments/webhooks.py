@@ -18,7 +18,7 @@ from storefront.orders.models import Order, PaymentEventKind
 from storefront.orders.status import OrderStatus
 from storefront.payments.gateways import get_gateway
 from storefront.payments.models import WebhookEvent
-from storefront.refunds.ledger import settle_pending_refunds
+from storefront.refunds import ledger as refunds
 
 SIGNATURE_TOLERANCE_SECONDS = 300
 PAID_SESSION_STATES = {"paid", "no_payment_required"}
@@ -219,9 +219,26 @@ def on_charge_refunded(charge, provider, event_id):
         f"{charge['id']}@{charge['amount_refunded']}",
         event_id,
     )
-    settle_pending_refunds(order.id, new_refund)
+    refunds.settle_pending_refunds(order.id, new_refund)
     orders.record_event(order, "A refund was issued by the payment provider.")
     orders.apply_refunds(order)
+
+
+def on_refund_failed(refund_object, provider, event_id):
+    """Stripe could not complete a refund it had accepted (the card was closed, say): the reserved amount is freed,
+    and since the refund's items already lost their files or went back into stock, a person must look."""
+    if refund_object.get("status") != "failed":
+        return
+    refund, before = refunds.failed_by_provider(refund_object.get("id"), refund_object.get("failure_reason") or "")
+    if refund is None:
+        return
+    order = orders.lock_order(refund.order_id)
+    if before is refunds.RefundStatus.SUCCEEDED:
+        reversed_ = PaymentEventKind.REFUND_REVERSED
+        amount, currency = refund.amount_cents, refund.currency
+        orders.record_payment(order, reversed_, amount, currency, provider, refund_object["id"], event_id)
+    amount = format_money(refund.amount_cents, order.currency)
+    orders.flag_attention(order, f"The provider could not complete a refund of {amount} ({refund.last_error}).")
 
 
 HANDLERS = {
@@ -231,4 +248,6 @@ HANDLERS = {
     "checkout.session.expired": on_session_expired,
     "payment_intent.payment_failed": on_payment_failed,
     "charge.refunded": on_charge_refunded,
+    "refund.updated": on_refund_failed,
+    "refund.failed": on_refund_failed,
 }

@@ -53,3 +53,16 @@ def settle_pending_refunds(order_id, confirmed_cents):
             break
         refund.status = RefundStatus.SUCCEEDED.value
         confirmed_cents -= refund.amount_cents
+
+
+def failed_by_provider(provider_refund_id, reason):
+    """Mark the refund the provider failed (found by its id) as failed, freeing what it held. Returns it with its
+    status before (a refund already confirmed had its money recorded, which must now be reversed), or (None, None)
+    for a refund we do not know or had already marked failed."""
+    refund = db.session.scalar(select(Refund).where(Refund.provider_refund_id == (provider_refund_id or "")))
+    if refund is None or refund.status == RefundStatus.FAILED:
+        return None, None
+    before = RefundStatus(refund.status)
+    refund.status = RefundStatus.FAILED.value
+    refund.last_error = f"failed at the provider: {reason}"[:2000]
+    return refund, before

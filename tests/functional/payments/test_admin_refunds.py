@@ -128,3 +128,31 @@ def test_a_refund_made_in_stripes_dashboard_shows_in_the_section(paid_order, adm
     text = admin.get(f"/admin/orders/{paid_order.number}/refunds", headers=HTMX).get_data(as_text=True)
 
     assert "refunded $3.00" in text and "left to refund <strong>$12.00</strong>" in text
+
+
+def refund_failed(webhook, fake_checkout):
+    [asked] = fake_checkout.refunds
+    failed = {**asked, "status": "failed", "failure_reason": "expired_or_canceled_card"}
+    webhook(stripe_fake.event("refund.failed", failed))
+
+
+def test_a_refund_stripe_fails_later_frees_its_amount_and_is_flagged(paid_order, admin, webhook, fake_checkout):
+    ask(admin, paid_order, "5.00")
+
+    refund_failed(webhook, fake_checkout)
+
+    order = reload(paid_order)
+    assert the_refund().status == RefundStatus.FAILED
+    assert order.needs_attention and "could not complete a refund of $5.00" in order.attention_reason
+    assert "left to refund <strong>$15.00</strong>" in admin.get(f"/admin/orders/{order.number}/refunds").text
+
+
+def test_a_confirmed_refund_that_fails_gives_its_money_back_to_the_ledger(paid_order, admin, webhook, fake_checkout):
+    ask(admin, paid_order, "5.00")
+    refunded_by_stripe(webhook, paid_order, 500)
+
+    refund_failed(webhook, fake_checkout)
+
+    order = reload(paid_order)
+    assert order.amount_refunded_cents == 0
+    assert order.needs_attention
