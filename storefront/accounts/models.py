@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.integers import MAX_BIGINT, MAX_ID, parse_int
 
 
 class Role(StrEnum):
@@ -65,9 +66,8 @@ class User(UserMixin, db.Model):
 def parse_session_user_id(value):
     """(user id, session version) from what `User.get_id` put in a session, or None for anything else."""
     user_id, _, version = str(value or "").partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    return int(user_id), int(version)
+    parsed = parse_int(user_id, 1, MAX_ID), parse_int(version, 0, MAX_BIGINT)
+    return None if None in parsed else parsed
 
 
 class PasswordResetToken(db.Model):

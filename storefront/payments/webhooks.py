@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront import jobs
 from storefront.extensions import db
+from storefront.integers import MAX_ID, parse_int
 from storefront.money import format_money
 from storefront.orders import services as orders
 from storefront.orders.models import Order, PaymentEventKind
@@ -76,11 +77,16 @@ def handle_event(event, provider):
     return True
 
 
+def _metadata_order_id(value):
+    """An order id from provider metadata (signed, but still text): ASCII digits within the id column, or None."""
+    return parse_int(str(value), 1, MAX_ID) if value else None
+
+
 def _order_for_session(session):
-    order_id = (session.get("metadata") or {}).get("order_id")
-    if not order_id or not str(order_id).isdigit():
+    order_id = _metadata_order_id((session.get("metadata") or {}).get("order_id"))
+    if order_id is None:
         return None
-    order = orders.lock_order(int(order_id))
+    order = orders.lock_order(order_id)
     if order is None or order.number != session.get("client_reference_id"):
         current_app.logger.warning("checkout session %s names no order of ours", session.get("id"))
         return None
@@ -176,8 +182,8 @@ def on_session_expired(session, provider, event_id):
 
 def on_payment_failed(intent, provider, event_id):
     """A declined attempt: recorded, but the checkout stays open for another try until it expires."""
-    order_id = (intent.get("metadata") or {}).get("order_id")
-    order = orders.lock_order(int(order_id)) if order_id and str(order_id).isdigit() else None
+    order_id = _metadata_order_id((intent.get("metadata") or {}).get("order_id"))
+    order = orders.lock_order(order_id) if order_id is not None else None
     if order is None:
         return
     error = (intent.get("last_payment_error") or {}).get("message") or "declined"
@@ -198,7 +204,7 @@ def _order_for_payment_intent(payment_intent_id, provider):
     if order_id is None:
         # The refund can overtake the completion event; the intent's metadata still names the order.
         found = get_gateway(provider).order_id_for_payment_intent(payment_intent_id)
-        order_id = int(found) if found and str(found).isdigit() else None
+        order_id = _metadata_order_id(found)
     return orders.lock_order(order_id) if order_id is not None else None
 
 

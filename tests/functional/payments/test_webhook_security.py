@@ -150,7 +150,7 @@ def test_a_session_naming_an_order_by_the_wrong_number_is_ignored(webhook, order
     assert payment_events(order) == []
 
 
-@pytest.mark.parametrize("order_id", [None, "", "abc", "999999"])
+@pytest.mark.parametrize("order_id", [None, "", "abc", "999999", "²", "٣", "99999999999999999999", 12.5])
 def test_a_session_without_a_usable_order_id_is_acknowledged_and_ignored(webhook, order, order_id):
     session = stripe_fake.checkout_session(order, metadata={"order_id": order_id} if order_id is not None else {})
 
@@ -187,3 +187,11 @@ def test_a_redelivered_expiry_does_not_release_stock_twice(webhook, stripe_app):
     assert second.json["duplicate"] is True
     assert reload(order).status == OrderStatus.EXPIRED
     assert stock_of(product) == 5
+
+
+@pytest.mark.parametrize("order_id", ["²", "99999999999999999999"])
+def test_a_declined_attempt_naming_an_impossible_order_is_acknowledged(webhook, order, order_id):
+    intent = {"id": "pi_x", "object": "payment_intent", "metadata": {"order_id": order_id}, "amount": 100}
+
+    assert webhook(stripe_fake.event("payment_intent.payment_failed", intent)).status_code == 200
+    assert payment_events(order) == []
