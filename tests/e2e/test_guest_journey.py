@@ -5,15 +5,9 @@ Runs headless Debian Chromium at /usr/bin/chromium (never a downloaded browser).
 skipped locally, but fails in CI (the CI variable is set), where a missing browser is a broken environment.
 """
 
-import os
 import re
-import socket
-import threading
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from storefront import jobs
 from storefront.catalog.models import ProductKind
@@ -22,88 +16,10 @@ from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
 from storefront.payments import dummy
 from storefront.payments.webhooks import handle_event
+from tests.e2e.support import SETTLE_TIMEOUT_MS, assert_not_reloaded, assert_policy_held, mark_page
 from tests.factories import make_product
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GUEST_EMAIL = "walk-in@example.com"
-# The status fragment polls every 2 s; allow a few rounds for a slow machine.
-SETTLE_TIMEOUT_MS = 10_000
-
-
-def _missing(reason):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser journey must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _missing(f"no Chromium at {CHROMIUM}: install the Debian chromium package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def live_shop(app):
-    """The app served over HTTP from a thread, with CSRF on as in production; yields its base URL."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app.config.update(BASE_URL=base_url, WTF_CSRF_ENABLED=True, REDIS_URL=None)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-shop", daemon=True)
-    thread.start()
-    yield base_url
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-# Runs in every document before its own scripts: records what the Content-Security-Policy blocked.
-RECORD_CSP_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`);
-});
-"""
-
-
-@pytest.fixture
-def page(browser, live_shop):
-    context = browser.new_context(base_url=live_shop)
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    yield page
-    context.close()
-
-
-def assert_policy_held(page):
-    """The page ran under the shop's CSP and the browser blocked nothing: htmx works without eval or inline style."""
-    policy = page.evaluate("fetch(location.href).then((r) => r.headers.get('content-security-policy'))")
-    assert policy and "script-src 'self'" in policy
-    assert page.evaluate("window.cspViolations") == []
-    assert [text for text in page.console_errors if "Content Security Policy" in text] == []
 
 
 def bank_confirms_slow_payment(app, order_number):
@@ -112,16 +28,6 @@ def bank_confirms_slow_payment(app, order_number):
         order = db.session.scalar(select(Order).where(Order.number == order_number))
         handle_event(dummy.session_event("checkout.session.async_payment_succeeded", order, "paid"), "dummy")
         jobs.commit()
-
-
-def mark_page(page):
-    """Tag the loaded document; the tag survives htmx swaps but not a reload or navigation."""
-    page.evaluate("window.journeyMarker = 'still-here'")
-
-
-def assert_not_reloaded(page, url):
-    assert page.url == url
-    assert page.evaluate("window.journeyMarker") == "still-here"
 
 
 def test_guest_buys_with_a_slow_payment_and_sees_it_confirmed_without_reloading(app, page):
