@@ -10,5 +10,6 @@ from storefront.job_records import JobRecord  # noqa: F401
 from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, OrderNote, PaymentEvent  # noqa: F401
 from storefront.payments.models import WebhookEvent  # noqa: F401
+from storefront.promotions.models import PromoCode  # noqa: F401
 from storefront.refunds.models import Refund, RefundItem  # noqa: F401
 from storefront.renders.models import ProductImageVariant, Rendition  # noqa: F401

@@ -70,6 +70,8 @@ class FakeStripeCheckout:
     fail_with: int | None = None
     delay: float = 0
     refunds_by_key: dict = field(default_factory=dict)
+    coupons: dict = field(default_factory=dict)
+    promotion_codes_by_key: dict = field(default_factory=dict)
     # A message to refuse every new refund with (Stripe's invalid_request_error), e.g. "Refund exceeds charge".
     refuse_refunds: str | None = None
 
@@ -145,6 +147,29 @@ class FakeStripeCheckout:
     def refunds(self):
         return list(self.refunds_by_key.values())
 
+    def create_coupon(self, params, idempotency_key):
+        coupon = {"id": f"co_{secrets.token_hex(8)}", "object": "coupon", **params}
+        return 200, self.coupons.setdefault(idempotency_key, coupon)
+
+    def create_promotion_code(self, params, idempotency_key):
+        if idempotency_key in self.promotion_codes_by_key:
+            return 200, self.promotion_codes_by_key[idempotency_key]
+        promotion = {"id": f"promo_{secrets.token_hex(8)}", "object": "promotion_code", **params}
+        promotion["active"] = params.get("active", "true") == "true"
+        self.promotion_codes_by_key[idempotency_key] = promotion
+        return 200, promotion
+
+    def update_promotion_code(self, promotion_id, params):
+        found = [p for p in self.promotion_codes_by_key.values() if p["id"] == promotion_id]
+        if not found:
+            return 404, _error(f"No such promotion code: '{promotion_id}'")
+        found[0]["active"] = params.get("active") == "true"
+        return 200, found[0]
+
+    @property
+    def promotion_codes(self):
+        return list(self.promotion_codes_by_key.values())
+
     def complete_session(self, session_id, payment_status="paid"):
         """The shopper pays on Stripe's page: the session is complete and can no longer be expired."""
         self.sessions[session_id].update(status="complete", payment_status=payment_status)
@@ -155,14 +180,24 @@ def _error(message, error_type="invalid_request_error"):
     return {"error": {"type": error_type, "message": message}}
 
 
+POST_BY_KEY = {
+    "/v1/refunds": "create_refund",
+    "/v1/coupons": "create_coupon",
+    "/v1/promotion_codes": "create_promotion_code",
+}
+
+
 def _post(fake, path, params, idempotency_key=None):
     """(status, payload) for the POST endpoints: create a session, expire one, refund."""
     if fake.fail_with:
         return fake.fail_with, _error("Something went wrong on Stripe's end.", "api_error")
     if path == "/v1/checkout/sessions":
         return 200, fake.create_session(params)
-    if path == "/v1/refunds":
-        return fake.create_refund(params, idempotency_key)
+    if path in POST_BY_KEY:
+        return getattr(fake, POST_BY_KEY[path])(params, idempotency_key)
+    promotion = re.fullmatch(r"/v1/promotion_codes/([^/]+)", path)
+    if promotion:
+        return fake.update_promotion_code(promotion.group(1), params)
     expire = re.fullmatch(r"/v1/checkout/sessions/([^/]+)/expire", path)
     if not expire:
         return 404, _error(f"Unrecognized request URL (POST: {path}).")

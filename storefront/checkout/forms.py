@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField
+from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional
 
 from storefront.cart.forms import quantity_field
@@ -17,6 +17,9 @@ class CheckoutForm(FlaskForm):
         "Email for your receipt and downloads",
         filters=[strip_whitespace],
         validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+    )
+    promo_code = StringField(
+        "Promotion code (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=40)]
     )
 
 

@@ -44,6 +44,8 @@ class Review:
     discount_cents: int = 0
     tax_cents: int = 0
     problems: list[str] = field(default_factory=list)
+    # The promotion code whose discount is applied (storefront.promotions), if any.
+    promo_code_id: int | None = None
 
     @property
     def total_cents(self):

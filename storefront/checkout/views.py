@@ -1,7 +1,7 @@
 """Checkout: review what will be charged, place the pending order, hand over to the gateway, then watch
 the order's status until the payment settles."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storefront import jobs
@@ -18,6 +18,7 @@ from storefront.orders.access import get_viewable_order, remember_order
 from storefront.orders.cancel import StillPaying, cancel_if_pending, close_checkout, end_earlier_orders
 from storefront.orders.status import OrderStatus
 from storefront.payments.gateways import PaymentGatewayError, get_gateway
+from storefront.promotions import services as promotions
 
 INVALID = 422
 # The gateway name of orders that cost nothing: no payment page, no provider.
@@ -73,10 +74,9 @@ def place():
     if found is None:
         return _nothing_to_check_out()
     email = current_user.email if _user() else form.email.data
-    if not form.validate() or not email:
-        if not email:
-            form.email.errors = [*form.email.errors, "Enter your email so we can send the receipt."]
-        return _render_review(form, found, INVALID)
+    answer = _answer_before_placing(form, found, email)
+    if answer is not None:
+        return answer
     cart_id = cart.id if cart is not None else None
     try:
         end_earlier_orders(cart_id)
@@ -95,6 +95,44 @@ def place():
     return _place(form, found, email, cart_id)
 
 
+def _apply_code(form, found):
+    """Take the promotion code's discount off `found`; True (with the reason on the field) when it is refused."""
+    if not form.promo_code.data:
+        return False
+    try:
+        promo = promotions.check_code(form.promo_code.data, found.subtotal_cents, found.currency)
+    except promotions.PromoRefused as refused:
+        form.promo_code.errors = [*form.promo_code.errors, str(refused)]
+        return True
+    found.promo_code_id = promo.id
+    found.discount_cents = promotions.discount_cents(promo, found.subtotal_cents)
+    return False
+
+
+def _redeem(form, found):
+    """Inside the placing transaction: hold the code's lock, then check it again (its last redemption may have gone
+    a moment ago). Raises CheckoutError with the reason."""
+    if not form.promo_code.data:
+        return
+    promotions.lock_code(found.promo_code_id)
+    try:
+        promotions.check_code(form.promo_code.data, found.subtotal_cents, found.currency)
+    except promotions.PromoRefused as refused:
+        raise orders.CheckoutError(str(refused)) from None
+
+
+def _answer_before_placing(form, found, email):
+    """The review again when the form is invalid, the code refused, or the shopper only applied a code; else None."""
+    if not form.validate() or not email:
+        if not email:
+            form.email.errors = [*form.email.errors, "Enter your email so we can send the receipt."]
+        return _render_review(form, found, INVALID)
+    refused = _apply_code(form, found)
+    if refused or request.form.get("action") == "apply":
+        return _render_review(form, found, INVALID if refused else 200)
+    return None
+
+
 def _nothing_to_check_out():
     flash("There is nothing to check out.", "info")
     return redirect(url_for("cart.show"), code=303)
@@ -103,8 +141,11 @@ def _nothing_to_check_out():
 def _place(form, found, email, cart_id):
     """Place the order (stock taken, totals from the database), then complete it if free or hand it to the gateway."""
     gateway = get_gateway()
+    if _apply_code(form, found):
+        return _render_review(form, found, INVALID)
     free = found.total_cents == 0
     try:
+        _redeem(form, found)
         order = orders.place_order(found, email, _user(), FREE if free else gateway.name, cart_id)
         if free:
             orders.complete_free_order(order)

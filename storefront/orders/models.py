@@ -49,6 +49,8 @@ class Order(db.Model):
     gateway: Mapped[str] = mapped_column(String(16))
     gateway_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # The promotion code whose discount the order carries (entered in the shop or on Stripe's page).
+    promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id", ondelete="SET NULL"), index=True)
     # Set when the order came from the shopper's cart, which is emptied once the order is paid.
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime]

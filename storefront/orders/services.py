@@ -88,6 +88,7 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
         currency=review.currency,
         subtotal_cents=review.subtotal_cents,
         discount_cents=review.discount_cents,
+        promo_code_id=review.promo_code_id,
         shipping_cents=review.shipping_cents,
         tax_cents=review.tax_cents,
         total_cents=review.total_cents,

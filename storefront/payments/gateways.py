@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import Order
+from storefront.promotions.models import PromoCode
 from storefront.urls import external_url
 
 UNAVAILABLE = "The payment provider is not available right now. Please try again shortly."
@@ -77,11 +78,12 @@ class StripeGateway:
             "customer_email": order.email,
             "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
-            "allow_promotion_codes": True,
+
             "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": cancel_url,
             "expires_at": int(order.expires_at.replace(tzinfo=UTC).timestamp()),
         }
+        params.update(self._discount_params(order))
         if order.requires_shipping:
             params["shipping_address_collection"] = {"allowed_countries": self.shipping_countries}
             params["shipping_options"] = [
@@ -94,6 +96,15 @@ class StripeGateway:
                 }
             ]
         return params
+
+    @staticmethod
+    def _discount_params(order):
+        """A code entered in the shop is applied by Stripe as its promotion code; otherwise shoppers may enter one on
+        Stripe's page (Stripe accepts one or the other, not both)."""
+        promo = db.session.get(PromoCode, order.promo_code_id) if order.promo_code_id else None
+        if promo is None or not promo.stripe_promotion_code_id:
+            return {"allow_promotion_codes": True}
+        return {"discounts": [{"promotion_code": promo.stripe_promotion_code_id}]}
 
     def create_checkout_session(self, order):
         try:
@@ -144,6 +155,28 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise PaymentGatewayError(UNAVAILABLE) from error
 
+    def create_promotion(self, promo):
+        """Create the code's coupon and promotion code at Stripe, once (idempotency keys named after the code's id);
+        returns (coupon id, promotion code id). Raises PaymentGatewayError."""
+        coupon = self._call(self.client.v1.coupons.create, _coupon_params(promo), f"coupon-{promo.id}")
+        promotion = self._call(
+            self.client.v1.promotion_codes.create, _promotion_params(promo, coupon.id), f"promotion-code-{promo.id}"
+        )
+        return coupon.id, promotion.id
+
+    def set_promotion_active(self, promo):
+        """Make Stripe's promotion code follow the shop's active flag. Raises PaymentGatewayError."""
+        try:
+            self.client.v1.promotion_codes.update(promo.stripe_promotion_code_id, params={"active": promo.is_active})
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(UNAVAILABLE) from error
+
+    def _call(self, method, params, idempotency_key):
+        try:
+            return method(params=params, options={"idempotency_key": idempotency_key})
+        except stripe.StripeError as error:
+            raise PaymentGatewayError(UNAVAILABLE) from error
+
     def order_id_for_payment_intent(self, payment_intent_id):
         """The order id we put in the PaymentIntent's metadata, for events that arrive before completion."""
         try:
@@ -151,6 +184,26 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise PaymentGatewayError(f"could not read payment intent {payment_intent_id}") from error
         return (intent.to_dict().get("metadata") or {}).get("order_id")
+
+
+def _coupon_params(promo):
+    params = {"duration": "once", "name": promo.code, "metadata": {"promo_code_id": str(promo.id)}}
+    if promo.kind == "percent":
+        return {**params, "percent_off": promo.percent_off}
+    return {**params, "amount_off": promo.amount_off_cents, "currency": promo.currency.lower()}
+
+
+def _promotion_params(promo, coupon_id):
+    params = {"promotion": {"type": "coupon", "coupon": coupon_id}, "code": promo.code, "active": promo.is_active}
+    params["metadata"] = {"promo_code_id": str(promo.id)}
+    if promo.max_redemptions is not None:
+        params["max_redemptions"] = promo.max_redemptions
+    if promo.expires_at is not None:
+        params["expires_at"] = int(promo.expires_at.replace(tzinfo=UTC).timestamp())
+    if promo.min_subtotal_cents:
+        minimum = {"minimum_amount": promo.min_subtotal_cents, "minimum_amount_currency": promo.currency.lower()}
+        params["restrictions"] = minimum
+    return params
 
 
 class DummyGateway:

@@ -19,6 +19,7 @@ from storefront.orders.models import Order, PaymentEventKind
 from storefront.orders.status import OrderStatus
 from storefront.payments.gateways import get_gateway
 from storefront.payments.models import WebhookEvent
+from storefront.promotions.models import PromoCode
 from storefront.refunds import ledger as refunds
 
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -139,12 +140,22 @@ def _save_shipping(order, session):
 def _save_discount(order, session):
     """A promotion code entered on Stripe's page lowers what the shopper pays: the order's totals follow it."""
     discount = (session.get("total_details") or {}).get("amount_discount") or 0
+    order.promo_code_id = order.promo_code_id or _promo_code_id(session)
     if not discount or discount == order.discount_cents:
         return
     order.discount_cents = discount
     order.total_cents = order.subtotal_cents - discount + order.shipping_cents + order.tax_cents
     amount = format_money(discount, order.currency)
     orders.record_event(order, f"Promotion code applied at checkout: {amount} off.")
+
+
+def _promo_code_id(session):
+    """Our code for the Stripe promotion code the session applied (entered on Stripe's page), or None."""
+    applied = [d.get("promotion_code") for d in session.get("discounts") or [] if isinstance(d, dict)]
+    stripe_ids = [value for value in applied if isinstance(value, str) and value]
+    if not stripe_ids:
+        return None
+    return db.session.scalar(select(PromoCode.id).where(PromoCode.stripe_promotion_code_id == stripe_ids[0]))
 
 
 def on_session_completed(session, provider, event_id):
