@@ -70,8 +70,8 @@ def refund_preview(number):
     try:
         plan = plan_refund(order, parse_refund_request(request.form, order))
     except RefundRefused as refused:
-        return _section(order, INVALID, error=str(refused), form=request.form, open_form=True)
-    return _section(order, plan=plan, form=request.form, key=secrets.token_urlsafe(24))
+        return _section(order, INVALID, refund_error=str(refused), refund_form=request.form, refund_open=True)
+    return _section(order, refund_plan=plan, refund_form=request.form, refund_key=secrets.token_urlsafe(24))
 
 
 @bp.post("/orders/<number>/refund")
@@ -80,11 +80,13 @@ def refund_confirm(number):
     order = _order(number)
     key = request.form.get("key", "")
     if not 16 <= len(key) <= 64:
-        return _section(order, 400, error="This confirmation is incomplete; start the refund again.", open_form=True)
+        return _section(
+            order, 400, refund_error="This confirmation is incomplete; start the refund again.", refund_open=True
+        )
     try:
         refund_request = parse_refund_request(request.form, order)
     except RefundRefused as refused:
-        return _section(order, INVALID, error=str(refused), form=request.form, open_form=True)
+        return _section(order, INVALID, refund_error=str(refused), refund_form=request.form, refund_open=True)
     return _issue(order.id, refund_request, key, number)
 
 
@@ -94,8 +96,8 @@ def _issue(order_id, refund_request, key, number):
     try:
         refund = issue_refund(order_id, refund_request, actor, key)
     except RefundRefused as refused:
-        return _section(_order(number), 409, error=str(refused), open_form=True)
-    return _section(_order(number), done=refund)
+        return _section(_order(number), 409, refund_error=str(refused), refund_open=True)
+    return _section(_order(number), refund_done=refund)
 
 
 def parse_refund_request(form, order):
