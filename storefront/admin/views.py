@@ -1,12 +1,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 
 from storefront import jobs
-from storefront.accounts.models import User
 from storefront.admin import bp
-from storefront.admin.orders.table import orders_needing_attention_count
-from storefront.catalog.models import Product
 from storefront.extensions import db, login_manager
 from storefront.integers import page_number
 from storefront.mail import CannotSendAgain, can_send_again, send_again
@@ -23,18 +20,6 @@ def require_admin():
     if not current_user.is_admin:
         abort(403)
     return None
-
-
-@bp.get("/")
-def dashboard():
-    counts = {
-        "products": db.session.scalar(select(func.count(Product.id))),
-        "published": db.session.scalar(select(func.count(Product.id)).where(Product.is_published.is_(True))),
-        "users": db.session.scalar(select(func.count(User.id))),
-        "emails": db.session.scalar(select(func.count(OutboxMessage.id))),
-        "attention": orders_needing_attention_count(),
-    }
-    return render_template("admin/dashboard.html", counts=counts)
 
 
 @bp.get("/outbox")
