@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from storefront.clock import utcnow
 from storefront.extensions import db
@@ -23,6 +23,8 @@ class Shipment(db.Model):
     items: Mapped[list["ShipmentItem"]] = relationship(
         back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentItem.id"
     )
+    # `order.shipments` too, for the shopper's order page and the admin panel (no column: the foreign key above).
+    order = relationship("Order", backref=backref("shipments", order_by="Shipment.id", passive_deletes=True))
 
 
 class ShipmentItem(db.Model):
@@ -35,3 +37,4 @@ class ShipmentItem(db.Model):
     quantity: Mapped[int]
 
     shipment: Mapped[Shipment] = relationship(back_populates="items")
+    order_item = relationship("OrderItem")

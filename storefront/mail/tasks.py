@@ -51,7 +51,8 @@ def _refund_context(delivery):
 
 def _shipment_context(delivery):
     tracking = {key: delivery.context[key] for key in ("carrier", "tracking_number", "tracking_url")}
-    return {**_order_context(delivery), **tracking}
+    # Older deliveries (one per order) did not record which items left.
+    return {**_order_context(delivery), **tracking, "items": delivery.context.get("items", [])}
 
 
 KINDS = {

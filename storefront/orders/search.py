@@ -100,7 +100,12 @@ def _parse_key(text, sort):
         return parse_int(text, 0, MAX_BIGINT)
     if sort == "status":
         return text if text in set(OrderStatus) else None
-    return datetime.fromisoformat(text) if _TIMESTAMP.fullmatch(text) else None
+    if not _TIMESTAMP.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # digits in the right places, but no such time (month 13, hour 25)
+        return None
 
 
 def orders_page(order_filter, per_page, after=None, before=None):
@@ -195,7 +200,7 @@ def _placed_between(first_day, last_day):
     """Both days included: from the start of `first_day` to the end of `last_day`, UTC."""
     if first_day is not None:
         yield Order.created_at >= datetime.combine(first_day, time.min)
-    if last_day is not None:
+    if last_day is not None and last_day < date.max:  # up to the last day there is: no upper bound
         yield Order.created_at < datetime.combine(last_day + timedelta(days=1), time.min)
 
 

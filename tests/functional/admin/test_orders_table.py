@@ -250,6 +250,7 @@ def test_an_empty_filter_says_so(admin):
         ("sort=total&after=12.5~3", "That page link is damaged"),
         ("after=2026-03-01T09:00:00~99999999999", "That page link is damaged"),
         ("sort=status&after=lost~1", "That page link is damaged"),
+        ("after=2026-13-01T25:00:00~1", "That page link is damaged"),
         ("after=2026-03-01T09:00:00~1&before=2026-03-01T09:00:00~2", "not both"),
     ],
 )
@@ -260,6 +261,14 @@ def test_bad_filters_are_a_400_that_says_what_is_wrong(admin, query, message):
     assert swapped.status_code == page.status_code == 400
     assert message in unescape(swapped.text) and 'role="alert"' in swapped.text and "<html" not in swapped.text
     assert message in unescape(page.text) and "<html" in page.text
+
+
+def test_the_first_and_last_days_of_the_calendar_are_valid_bounds(admin):
+    orders_placed(1)
+
+    response = admin.get(f"{URL}?placed_from=0001-01-01&placed_to=9999-12-31", headers=HTMX)
+
+    assert response.status_code == 200 and len(numbers_in(response)) == 1
 
 
 def test_a_page_runs_the_same_statements_however_many_orders_it_shows(app, admin, count_queries):

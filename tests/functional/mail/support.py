@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from storefront.extensions import db
+from storefront.fulfilment.models import Shipment
 from storefront.mail.models import EmailDelivery
 
 
@@ -67,6 +68,14 @@ def deliveries(kind=None):
         query = query.where(EmailDelivery.kind == kind)
     return db.session.scalars(query).all()
 
+
+def shipment_for(order, carrier, tracking_number, tracking_url):
+    """A parcel record for `order` (no items), as the mail tests need one to announce; shipping rules are tested
+    in tests/functional/admin/test_fulfilment.py."""
+    shipment = Shipment(order_id=order.id, carrier=carrier, tracking_number=tracking_number, tracking_url=tracking_url)
+    db.session.add(shipment)
+    db.session.flush()
+    return shipment
 
 
 def held_job(marker_dir):

@@ -6,6 +6,7 @@ from storefront.mail.tasks import KINDS
 from storefront.orders import services as orders
 from tests.factories import make_user
 from tests.functional.checkout.support import digital, physical
+from tests.functional.mail.support import shipment_for
 
 
 def both(message):
@@ -63,7 +64,7 @@ def test_refund_issued_says_how_much_and_how_much_so_far(app, smtp, paid_order):
 def test_order_shipped_carries_the_carrier_and_tracking_link(app, smtp, paid_order, shopper):
     order = paid_order(physical(title="Harbour print"))
 
-    orders.notify_shipped(order, "Parcelforce", "PF42", "https://track.example.com/PF42?x=1&y=2")
+    orders.notify_shipped(order, shipment_for(order, "Parcelforce", "PF42", "https://track.example.com/PF42?x=1&y=2"))
     jobs.commit()
 
     message = smtp.messages[-1]

@@ -10,7 +10,7 @@ from storefront.accounts.models import Role
 from storefront.mail.tasks import deliver_email
 from storefront.orders import services as orders
 from tests.factories import make_user
-from tests.functional.mail.support import deliveries
+from tests.functional.mail.support import deliveries, shipment_for
 
 TRACKING = ("Royal Mail", "RM1", "https://track.example.com/RM1")
 
@@ -37,7 +37,7 @@ def test_a_failing_email_is_retried_then_failed_then_sent_again_once(
     order = paid_order()
     run_worker()  # sends the confirmation
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{closed_port}"  # the mail server is down
-    orders.notify_shipped(order, *TRACKING)
+    orders.notify_shipped(order, shipment_for(order, *TRACKING))
     jobs.commit()
     [delivery] = deliveries("order_shipped")
     job = queue.fetch_job(f"email-{delivery.id}")
@@ -74,7 +74,7 @@ def test_a_failing_email_is_retried_then_failed_then_sent_again_once(
 def test_the_job_executed_twice_through_the_queue_sends_once(app, paid_order, queue, run_worker, smtp):
     order = paid_order()
     run_worker()  # sends the confirmation
-    orders.notify_shipped(order, *TRACKING)
+    orders.notify_shipped(order, shipment_for(order, *TRACKING))
     jobs.commit()
     [delivery] = deliveries("order_shipped")
     # A duplicate of the job (as after a lost acknowledgement) under another id.
@@ -95,7 +95,7 @@ def test_the_job_executed_twice_through_the_queue_sends_once(app, paid_order, qu
 def test_the_emails_page_lists_failed_deliveries_first(app, client, admin, paid_order, smtp, closed_port):
     order = paid_order()
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{closed_port}"
-    orders.notify_shipped(order, *TRACKING)
+    orders.notify_shipped(order, shipment_for(order, *TRACKING))
     jobs.commit()  # in-process: fails, is recorded, and the caller carries on
 
     page = emails_page(client)
@@ -107,7 +107,7 @@ def test_the_emails_page_lists_failed_deliveries_first(app, client, admin, paid_
 def test_send_again_needs_the_csrf_token(app, client, admin, paid_order, smtp, closed_port):
     order = paid_order()
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{closed_port}"
-    orders.notify_shipped(order, *TRACKING)
+    orders.notify_shipped(order, shipment_for(order, *TRACKING))
     jobs.commit()
     [delivery] = deliveries("order_shipped")
     app.config["WTF_CSRF_ENABLED"] = True

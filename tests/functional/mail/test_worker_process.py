@@ -13,7 +13,7 @@ from storefront import jobs
 from storefront.extensions import db
 from storefront.job_records import JobRecord, JobState
 from storefront.orders import services as orders
-from tests.functional.mail.support import deliveries, wait_until
+from tests.functional.mail.support import deliveries, shipment_for, wait_until
 
 HELD_JOB = "tests.functional.mail.support.held_job"
 
@@ -49,7 +49,7 @@ def record_state():
 
 def test_the_worker_process_delivers_queued_email_and_stops_cleanly(app, paid_order, smtp, worker_process, tmp_path):
     order = paid_order()  # its confirmation goes through the queue too
-    orders.notify_shipped(order, "Royal Mail", "RM7", "https://track.example.com/RM7")
+    orders.notify_shipped(order, shipment_for(order, "Royal Mail", "RM7", "https://track.example.com/RM7"))
     jobs.commit()
     process = worker_process()
 
