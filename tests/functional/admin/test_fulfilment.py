@@ -1,6 +1,9 @@
 """An admin ships a physical order in parcels from its panel: each parcel emails the shopper once, through the queue,
 with its tracking link; the order is fulfilled when nothing is left; the shopper's page shows where parcels are."""
 
+import os
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from storefront.fulfilment.models import Shipment
 from storefront.fulfilment.services import ShippingError, ship
 from storefront.mail.models import OutboxMessage
 from storefront.orders import services as orders
+from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
 from tests.functional.admin.panel_support import (
     ADMIN_EMAIL,
@@ -169,3 +173,32 @@ def test_the_packing_slip_lists_the_address_and_what_is_left_to_send(admin, mixe
     assert "<td>Harbour print</td><td>3</td><td>1</td><td>2</td>" in page
     assert "Harbour Birds" not in page  # the download is not packed
     assert "<script>" not in page and "style=" not in page
+
+
+@pytest.mark.skipif("postgresql" not in os.environ.get("DATABASE_URL", ""), reason="row locks: Postgres only")
+def test_two_admins_shipping_at_once_cannot_send_more_than_was_bought(app, admin, mixed_order):
+    # Plain values: the threads must not touch this test's database session.
+    order_id, print_id = mixed_order.id, item(mixed_order, "Harbour print").id
+    actor_id = db.session.scalar(select(User.id).where(User.email == ADMIN_EMAIL))
+    start, outcomes = threading.Barrier(4), []
+
+    def ship_all_prints(number):
+        with app.app_context():
+            order, actor = db.session.get(Order, order_id), db.session.get(User, actor_id)
+            start.wait()
+            try:
+                ship(order, {print_id: 3}, "Royal Mail", f"RM{number}", "https://track.example.com/x", actor)
+                jobs.commit()
+                outcomes.append("shipped")
+            except ShippingError:
+                jobs.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=ship_all_prints, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(outcomes) == ["refused", "refused", "refused", "shipped"]
+    assert len(shipments_of(mixed_order)) == 1 and len(deliveries("order_shipped")) == 1
