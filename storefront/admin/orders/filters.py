@@ -11,6 +11,7 @@ from wtforms import BooleanField, Field, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length as MaxLength
 from wtforms.validators import ValidationError
+from wtforms.widgets import DateInput
 
 from storefront.orders.search import KINDS, SORT_KEYS, OrderFilter, parse_cursor
 from storefront.orders.status import OrderStatus
@@ -55,7 +56,7 @@ class FlagField(BooleanField):
 class DayField(Field):
     """A UTC day written YYYY-MM-DD in ASCII digits; `data` is a date or None when left empty."""
 
-    widget = StringField.widget
+    widget = DateInput()  # browsers offer a date picker and send YYYY-MM-DD
 
     def process_formdata(self, valuelist):
         text = valuelist[0].strip() if valuelist else ""
