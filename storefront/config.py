@@ -297,6 +297,8 @@ def load_config(environ=None, instance_path="instance"):
         "CATALOG_PAGE_SIZE": _int_setting(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
         # Larger request bodies are refused with 413 before they are read (no upload here comes near it).
         "MAX_CONTENT_LENGTH": _int_setting(environ, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024, minimum=64 * 1024),
+        # Admin uploads of deliverable files (and product images) get their own, larger limit, checked per request.
+        "MAX_UPLOAD_MB": _int_setting(environ, "MAX_UPLOAD_MB", 200, maximum=5000),
         "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
         **_commerce_settings(environ),
         "SESSION_COOKIE_SECURE": production,

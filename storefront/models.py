@@ -3,7 +3,7 @@
 from storefront.accounts.models import PasswordResetToken, User  # noqa: F401
 from storefront.audit.models import AuditEvent  # noqa: F401
 from storefront.cart.models import Cart, CartItem  # noqa: F401
-from storefront.catalog.models import Category, Product, ProductFile, ProductImage  # noqa: F401
+from storefront.catalog.models import Category, Product, ProductFile, ProductImage, StockAdjustment  # noqa: F401
 from storefront.downloads.models import DownloadEntitlement, DownloadLog  # noqa: F401
 from storefront.fulfilment.models import Shipment, ShipmentItem  # noqa: F401
 from storefront.job_records import JobRecord  # noqa: F401

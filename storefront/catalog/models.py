@@ -42,6 +42,8 @@ class Product(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(16))
     is_published: Mapped[bool] = mapped_column(default=False)
+    # Set when an admin archives the product: it stays unpublished and out of admin lists, but its sales remain.
+    archived_at: Mapped[datetime | None]
     # Units on hand for physical goods; digital goods have no stock (NULL).
     stock: Mapped[int | None]
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
@@ -112,3 +114,19 @@ class ProductFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="files")
+
+
+class StockAdjustment(db.Model):
+    """One change an admin made to a physical product's stock, with the stock it left and why."""
+
+    __tablename__ = "stock_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    delta: Mapped[int]
+    stock_after: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(200))
+    # The actor's email is copied so the log still names them if the account goes.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,10 +6,14 @@ STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/`
 after its authorisation check.
 """
 
+import secrets
+import shutil
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from flask import current_app, g, url_for
+
+COPY_CHUNK = 1024 * 1024
 
 
 class InvalidStorageKey(ValueError):
@@ -37,10 +41,18 @@ class LocalStorage:
         return self.root / ("public" if public else "private") / checked_key(key)
 
     def put(self, key, data, content_type, public=False):
-        """Store `data` (bytes) under `key`; the content type is implied by the name locally."""
+        """Store `data` (bytes, or a binary file object read to its end in chunks) under `key`; the content type is
+        implied by the name locally. Written to a temporary name first, so a failed upload leaves nothing half-written.
+        """
         path = self._path(key, public)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        with partial.open("wb") as target:
+            if isinstance(data, bytes | bytearray):
+                target.write(data)
+            else:
+                shutil.copyfileobj(data, target, COPY_CHUNK)
+        partial.replace(path)
         return key
 
     def exists(self, key, public=False):

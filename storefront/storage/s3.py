@@ -48,9 +48,13 @@ class S3Storage:
         return self.bucket, f"{'public' if public else 'private'}/{key}"
 
     def put(self, key, data, content_type, public=False):
-        """Store `data` (bytes) under `key` with its content type; returns the key."""
+        """Store `data` (bytes, or a binary file object streamed in parts) under `key` with its content type; returns
+        the key. S3 shows a whole object or none, so a failed upload leaves nothing half-written."""
         bucket, name = self._location(key, public)
-        self.client.put_object(Bucket=bucket, Key=name, Body=data, ContentType=content_type)
+        if isinstance(data, bytes | bytearray):
+            self.client.put_object(Bucket=bucket, Key=name, Body=data, ContentType=content_type)
+        else:
+            self.client.upload_fileobj(data, bucket, name, ExtraArgs={"ContentType": content_type})
         return key
 
     def exists(self, key, public=False):

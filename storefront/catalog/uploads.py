@@ -1,0 +1,145 @@
+"""Admin verbs for a product's pictures and deliverable files, each audited.
+
+Deliverables are streamed to private storage under a fresh key, their type sniffed from the bytes and their name
+sanitised. Replacing one moves earlier buyers' entitlements to the new version in the same transaction, so every
+link already sent keeps working. Callers own the transaction and pass the upload's stream, never the request.
+"""
+
+import os
+import secrets
+
+from sqlalchemy import update
+from werkzeug.utils import secure_filename
+
+from storefront.audit.services import record_admin_action
+from storefront.catalog.admin_services import ProductRefused
+from storefront.catalog.models import ProductFile, ProductKind
+from storefront.catalog.sniffing import HEAD_BYTES, UnsupportedFile, sniff_content_type
+from storefront.downloads.models import DownloadEntitlement
+from storefront.extensions import db
+from storefront.renders.services import InvalidImage, add_product_image
+from storefront.storage import get_storage
+
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "application/epub+zip": "epub",
+    "application/zip": "zip",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "audio/mpeg": "mp3",
+    "video/mp4": "mp4",
+    "text/plain": "txt",
+}
+MAX_STEM_LENGTH, MAX_SUFFIX_LENGTH = 110, 10
+
+
+def safe_file_name(name, content_type):
+    """A name safe on every disk and in headers: no folders, ASCII letters, digits, dots, dashes and underscores.
+    A stem with nothing left becomes `download`, a missing extension the one of the sniffed type."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    clean_stem = secure_filename(stem).strip("._")[:MAX_STEM_LENGTH] or "download"
+    clean_suffix = secure_filename(suffix).strip("._")[:MAX_SUFFIX_LENGTH] or EXTENSIONS[content_type]
+    return f"{clean_stem}.{clean_suffix}"
+
+
+def _measured(stream, max_bytes):
+    """(size, content type) of a seekable upload stream, left at its start; ProductRefused when too large or unknown."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size > max_bytes:
+        raise ProductRefused(f"That file is larger than the {max_bytes // (1024 * 1024)} MiB limit.")
+    try:
+        content_type = sniff_content_type(stream.read(HEAD_BYTES))
+    except UnsupportedFile as problem:
+        raise ProductRefused(str(problem)) from None
+    stream.seek(0)
+    return size, content_type
+
+
+def _stored(product, stream, file_name, max_bytes):
+    """Check and store the upload privately; returns the ProductFile fields (not yet saved)."""
+    if product.kind != ProductKind.DIGITAL:
+        raise ProductRefused("Only digital products have files to download.")
+    size, content_type = _measured(stream, max_bytes)
+    name = safe_file_name(file_name, content_type)
+    key = f"products/{product.id}/files/{secrets.token_hex(8)}/{name}"
+    get_storage().put(key, stream, content_type)
+    return {"storage_key": key, "file_name": name, "size_bytes": size, "content_type": content_type}
+
+
+def _described(file):
+    return {"file_name": file.file_name, "content_type": file.content_type, "size_bytes": file.size_bytes}
+
+
+def add_product_file(product, stream, file_name, max_bytes, actor):
+    """A new deliverable of `product` from the upload `stream`; buyers of later orders receive it."""
+    file = ProductFile(**_stored(product, stream, file_name, max_bytes))
+    product.files.append(file)
+    db.session.flush()
+    record_admin_action(actor, "product.file_add", product, f"Added {file.file_name}", None, _described(file))
+    return file
+
+
+def replace_product_file(file, stream, file_name, max_bytes, actor):
+    """Put a new version in place of `file`; entitlements earlier buyers hold to the old version now fetch the new
+    one (same transaction). The old object stays in storage, so a download already under way can finish."""
+    before = _described(file)
+    stored = _stored(file.product, stream, file_name, max_bytes)
+    db.session.execute(
+        update(DownloadEntitlement)
+        .where(DownloadEntitlement.storage_key == file.storage_key)
+        .values(**stored)
+        .execution_options(synchronize_session=False)
+    )
+    for name, value in stored.items():
+        setattr(file, name, value)
+    message = f"Replaced {before['file_name']} with {file.file_name}"
+    record_admin_action(actor, "product.file_replace", file.product, message, before, _described(file))
+    return file
+
+
+def delete_product_file(file, actor):
+    """Stop delivering `file` to new buyers; entitlements already granted keep their copy in storage."""
+    record_admin_action(actor, "product.file_delete", file.product, f"Removed {file.file_name}", _described(file))
+    file.product.files.remove(file)
+
+
+def add_image(product, data, alt_text, actor):
+    """A new picture of `product` (variants are rendered by a job after commit). Raises ProductRefused when the
+    bytes are not a readable JPEG, PNG or WebP picture."""
+    try:
+        image = add_product_image(product, data, alt_text.strip()[:300])
+    except InvalidImage as problem:
+        raise ProductRefused(str(problem)) from None
+    record_admin_action(actor, "product.image_add", product, f"Added picture {image.id}", None, {"image_id": image.id})
+    return image
+
+
+def move_image(image, offset, actor):
+    """Move a picture `offset` places (-1 earlier, 1 later) in its product's order; the first is the main one."""
+    images = list(image.product.images)
+    before = [each.id for each in images]
+    index = images.index(image)
+    target = min(max(index + offset, 0), len(images) - 1)
+    images.insert(target, images.pop(index))
+    _number(images)
+    after = [each.id for each in images]
+    record_admin_action(
+        actor, "product.image_move", image.product, "Reordered pictures", {"order": before}, {"order": after}
+    )
+
+
+def delete_image(image, actor):
+    product = image.product
+    record_admin_action(actor, "product.image_delete", product, f"Removed picture {image.id}", {"image_id": image.id})
+    product.images.remove(image)
+    _number(product.images)
+
+
+def _number(images):
+    for position, each in enumerate(images):
+        each.position = position
