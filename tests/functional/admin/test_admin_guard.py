@@ -75,7 +75,9 @@ def test_admin_can_open_every_admin_page(client, auth, admin_page, role):
 
     response = client.open(url, method=method)
 
-    assert response.status_code in ({200, 404} if takes_id else {200})
+    # An action posted with an empty form is let in and then refused for what the form lacks (422), never a 500.
+    allowed = {200, 404} if takes_id else {200}
+    assert response.status_code in (allowed | {422} if method == "POST" else allowed)
 
 
 def test_admin_reads_a_shoppers_reset_email_in_the_outbox(app, client, auth):
