@@ -166,6 +166,19 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(app, admin):
     assert db.session.scalar(select(ProductFile)) is None
 
 
+def test_an_admin_upload_may_be_larger_than_the_app_wide_request_limit(app, admin, client):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    product = digital()
+    big = PDF + b"0" * (200 * 1024)
+
+    response = upload(admin, f"/admin/products/{product.id}/files", big, "big.pdf")
+    anonymous = upload(client, f"/admin/products/{product.id}/files", big, "big.pdf")
+
+    assert response.status_code == 200
+    assert db.session.scalar(select(ProductFile.size_bytes)) == len(big)
+    assert anonymous.status_code == 413
+
+
 def test_an_upload_without_a_file_is_refused(admin):
     product = digital()
 
