@@ -8,7 +8,7 @@ transaction; callers commit (or roll back after a refusal).
 A blocked account cannot log in (`accounts.services.authenticate`) or check out (`checkout.access`), and its open
 sessions end on their next request (`load_user`); nothing else about the account changes."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront.accounts.models import Role, User
 from storefront.accounts.services import block_user, unblock_user
@@ -27,16 +27,19 @@ class CustomerActionForbidden(CustomerActionRefused):
 
 
 def _is_superadmin(user):
-    return user.role == Role.SUPERADMIN.value
+    """Read under `_lock_account`'s locks, so a role changed a moment ago counts."""
+    return db.session.scalar(select(User.role).where(User.id == user.id)) == Role.SUPERADMIN.value
 
 
 def _lock_account(user_id):
-    """Lock every superadmin's row (in id order, so concurrent changes cannot deadlock), then the subject's, and
-    return the subject freshly read. Two superadmins demoting each other at once then run one after the other, and
-    the second sees the first's change. Postgres only: SQLite serialises writers itself."""
-    db.session.execute(select(User.id).where(User.role == Role.SUPERADMIN.value).order_by(User.id).with_for_update())
-    statement = select(User).where(User.id == user_id).with_for_update()
-    user = db.session.scalar(statement.execution_options(populate_existing=True))
+    """Lock every superadmin's row (Postgres, in id order so concurrent changes cannot deadlock), then the subject's
+    (a no-op write, which on SQLite takes the database's write lock), and return the subject freshly read. Two
+    superadmins demoting each other at once then run one after the other, and the second sees the first's change."""
+    superadmins = select(User.id).where(User.role == Role.SUPERADMIN.value).order_by(User.id).with_for_update()
+    db.session.execute(superadmins)
+    touch = update(User).where(User.id == user_id).values(role=User.role)
+    db.session.execute(touch.execution_options(synchronize_session=False))
+    user = db.session.scalar(select(User).where(User.id == user_id).execution_options(populate_existing=True))
     if user is None:
         raise CustomerActionRefused("This account no longer exists.")
     return user
@@ -44,7 +47,7 @@ def _lock_account(user_id):
 
 def _protect_last_superadmin(user, doing):
     """Refuse when `user` is the only active superadmin left."""
-    if not _is_superadmin(user) or user.is_blocked:
+    if user.role != Role.SUPERADMIN.value or user.is_blocked:
         return
     others = select(func.count(User.id)).where(
         User.role == Role.SUPERADMIN.value, User.is_blocked.is_(False), User.id != user.id
@@ -105,9 +108,9 @@ def unblock_customer(actor, user_id, reason):
 def change_role(actor, user_id, role):
     """Give the account `role` (a Role); returns it. Only a superadmin may (CustomerActionForbidden otherwise);
     raises CustomerActionRefused for no change or for demoting the last superadmin."""
+    user = _lock_account(user_id)
     if not _is_superadmin(actor):
         raise CustomerActionForbidden("Only a superadmin can change roles.")
-    user = _lock_account(user_id)
     role = Role(role)
     if user.role == role.value:
         raise CustomerActionRefused(f"{user.email} is already {role.value}.")

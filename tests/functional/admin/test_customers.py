@@ -2,6 +2,7 @@
 account's page with its orders, blocking and unblocking with a reason, and, for superadmins only, roles. Every
 change is audited; the last superadmin cannot be demoted or blocked."""
 
+import threading
 from datetime import timedelta
 from html import unescape
 
@@ -9,10 +10,14 @@ import pytest
 from sqlalchemy import select
 
 import storefront.customers.queries
+from storefront import jobs
 from storefront.accounts.models import Role, User
 from storefront.audit.models import AuditEvent
+from storefront.customers.services import CustomerActionRefused, change_role
 from storefront.extensions import db
-from storefront.orders.models import Order
+from storefront.money import format_money
+from storefront.orders.models import Order, PaymentEventKind
+from storefront.orders.services import record_payment
 from storefront.refunds.services import Actor, RefundRequest, issue_refund
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.functional.checkout.support import Shopper, digital
@@ -109,6 +114,19 @@ def test_list_shows_lifetime_value_paid_orders_and_last_order(app, admin):
     assert "$0.00" in bob_row
     assert "None yet" in bob_row
     assert "customers match" in page
+
+
+def test_a_reversed_refund_counts_again_and_other_currencies_are_shown_apart(app, admin):
+    ada = make_user("ada@example.com")
+    order = buy(app, ada, digital(price_cents=1500))
+    record_payment(order, PaymentEventKind.REFUND_SUCCEEDED, 500, "USD", "dummy", "re_1")
+    record_payment(order, PaymentEventKind.REFUND_REVERSED, 500, "USD", "dummy", "re_1")  # the money came back
+    record_payment(order, PaymentEventKind.CHARGE_SUCCEEDED, 700, "EUR", "dummy", "ch_eur")
+    db.session.commit()
+
+    ada_row = row_of(text_of(admin.get("/admin/customers")), "ada@example.com")
+
+    assert f"{format_money(1500, 'USD')} + {format_money(700, 'EUR')}" in ada_row
 
 
 def test_search_matches_any_part_of_the_email(app, admin):
@@ -333,6 +351,37 @@ def test_a_superadmin_can_step_down_while_another_remains(app, owner):
 
     assert reload(me).role == Role.ADMIN
     assert owner.post(f"/admin/customers/{second.id}/role", data={"role": "customer"}).status_code == 403
+
+
+def test_two_superadmins_demoting_each_other_at_once_leave_one(app):
+    first, second = (
+        make_user("first@example.com", role=Role.SUPERADMIN),
+        make_user("second@example.com", role=Role.SUPERADMIN),
+    )
+    # Plain ids: the threads must not touch this test's database session.
+    pairs, start, outcomes = [(first.id, second.id), (second.id, first.id)], threading.Barrier(2), []
+
+    def demote(actor_id, user_id):
+        with app.app_context():
+            actor = db.session.get(User, actor_id)
+            start.wait()
+            try:
+                change_role(actor, user_id, Role.ADMIN)
+                jobs.commit()
+                outcomes.append("demoted")
+            except CustomerActionRefused:
+                jobs.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["demoted", "refused"]
+    assert sorted(reload(user).role for user in (first, second)) == [Role.ADMIN, Role.SUPERADMIN]
+    assert len(audit_rows("customer.role")) == 1
 
 
 # Access
