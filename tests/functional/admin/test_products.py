@@ -1,6 +1,8 @@
 """The admin's products: the searchable list, making and editing a product, publishing, archiving or deleting it,
 and stock changes with their log. Every change is audited."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import pytest
@@ -11,9 +13,10 @@ from storefront.audit.models import AuditEvent
 from storefront.catalog import admin_services
 from storefront.catalog.models import Product, StockAdjustment
 from storefront.extensions import db
+from storefront.orders import services as orders
 from storefront.renders.templates import TEMPLATES
 from tests.factories import make_category, make_user
-from tests.functional.checkout.support import digital, physical, stock_of
+from tests.functional.checkout.support import Shopper, digital, physical, stock_of
 
 HTMX = {"HX-Request": "true"}
 NEW = {"title": "Harbour Birds", "description_md": "A *field* guide", "price": "12.50", "kind": "digital"}
@@ -306,3 +309,50 @@ def test_setting_stock_refuses_when_a_checkout_moved_it_since_it_was_read(app, b
         admin_services.set_stock(product, 9, "Count", boss)
     monkeypatch.undo()
     db.session.rollback()
+
+
+def test_admins_taking_stock_while_shoppers_check_out_never_oversell(app, monkeypatch):
+    """Everyone wants one of the last three: three get one (checkout or adjustment), the rest are refused, and
+    every adjustment made is logged with the stock it really left."""
+    mug = physical(title="Last Mugs", stock=3)
+    shoppers = [Shopper(app.test_client()) for _ in range(4)]
+    for shopper in shoppers:
+        assert shopper.add(mug).status_code == 303
+    admins = []
+    for number in range(4):
+        make_user(f"staff{number}@example.com", role=Role.ADMIN)
+        browser = app.test_client()
+        browser.post(
+            "/account/login", data={"email": f"staff{number}@example.com", "password": "correct horse battery"}
+        )
+        admins.append(browser)
+    together = threading.Barrier(8, timeout=30)
+    monkeypatch.setattr(orders, "place_order", _after(together, orders.place_order))
+    monkeypatch.setattr(admin_services, "adjust_stock", _after(together, admin_services.adjust_stock))
+
+    url = f"/admin/products/{mug.id}/stock"  # read here: the threads have no app context to load `mug` in
+
+    def take_one(admin):
+        return admin.post(url, data={"change": "-1", "reason": "Damaged"}, headers=HTMX)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        checkouts = [pool.submit(shopper.check_out) for shopper in shoppers]
+        takes = [pool.submit(take_one, admin) for admin in admins]
+        checkouts, takes = [f.result() for f in checkouts], [f.result() for f in takes]
+
+    sold = sum(response.status_code == 303 for response in checkouts)
+    taken = sum(response.status_code == 200 for response in takes)
+    assert sold + taken == 3
+    assert {response.status_code for response in takes} <= {200, 422}
+    assert stock_of(mug) == 0
+    log = db.session.scalars(select(StockAdjustment)).all()
+    assert len(log) == taken
+    assert len({entry.stock_after for entry in log}) == taken
+
+
+def _after(barrier, function):
+    def wait_then_call(*args, **kwargs):
+        barrier.wait()
+        return function(*args, **kwargs)
+
+    return wait_then_call
