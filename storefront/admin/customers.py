@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from storefront import jobs
@@ -34,7 +35,7 @@ class ReasonForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(role.value, role.value.capitalize()) for role in Role])
+    role = SelectField("Role", choices=[SelectChoice(role.value, role.value.capitalize()) for role in Role])
 
 
 @bp.get("/customers")
