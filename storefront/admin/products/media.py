@@ -1,7 +1,7 @@
 """Admin: a product's pictures (upload, reorder, remove; the variants job's progress polled) and deliverable files
 (upload, replace, remove). Uploads get their own size limit, MAX_UPLOAD_MB, instead of the app-wide one."""
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storefront import jobs
@@ -11,7 +11,7 @@ from storefront.catalog import uploads
 from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import Product, ProductFile, ProductImage
 from storefront.extensions import db
-from storefront.htmx import STOP_POLLING
+from storefront.htmx import STOP_POLLING, is_htmx
 
 IMAGES = "admin/products/_partials/images.html"
 
@@ -60,8 +60,11 @@ def add_product_image(product_id):
 
 @bp.get("/products/<int:product_id>/images")
 def product_images(product_id):
-    """The pictures section alone, polled while variants are still being made; 286 stops the polling once done."""
+    """The pictures section alone, polled while variants are still being made; 286 stops the polling once done.
+    A browser opening the URL itself is sent to the product's page."""
     product = db.get_or_404(Product, product_id)
+    if not is_htmx():
+        return redirect(url_for("admin.edit_product", product_id=product.id))
     pending = any(not image.variants for image in product.images)
     return render_template(IMAGES, product=product), 200 if pending else STOP_POLLING
 
