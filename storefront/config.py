@@ -275,6 +275,20 @@ def _engine_options(database_url):
     return {"pool_pre_ping": True}
 
 
+def _cookie_settings(environ, production):
+    """Session and remember-me cookies: HttpOnly, SameSite=Lax, and Secure in production."""
+    return {
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Remember me" keeps a browser logged in this long; logging out anywhere ends it sooner.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_setting(environ, "REMEMBER_COOKIE_DAYS", 30, maximum=365)),
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+    }
+
+
 def load_config(environ=None, instance_path="instance"):
     """Build the app configuration from `environ` (default: os.environ); raises ConfigError."""
     environ = os.environ if environ is None else environ
@@ -301,14 +315,7 @@ def load_config(environ=None, instance_path="instance"):
         "MAX_UPLOAD_MB": _int_setting(environ, "MAX_UPLOAD_MB", 200, maximum=5000),
         "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
         **_commerce_settings(environ),
-        "SESSION_COOKIE_SECURE": production,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        # "Remember me" keeps a browser logged in this long; logging out anywhere ends it sooner.
-        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_setting(environ, "REMEMBER_COOKIE_DAYS", 30, maximum=365)),
-        "REMEMBER_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        **_cookie_settings(environ, production),
         **_payment_settings(environ),
         **_storage_settings(environ, instance_path),
         **_download_settings(environ),

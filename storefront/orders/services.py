@@ -98,22 +98,24 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
         gateway=gateway,
         cart_id=cart_id,
         expires_at=utcnow() + timedelta(minutes=current_app.config["CHECKOUT_EXPIRES_MINUTES"]),
-        items=[
-            OrderItem(
-                product_id=line.product.id,
-                title=line.product.title,
-                product_slug=line.product.slug,
-                kind=line.product.kind,
-                unit_price_cents=line.unit_price_cents,
-                quantity=line.quantity,
-                personalisation=dict(line.personalisation),
-            )
-            for line in review.lines
-        ],
+        items=[_order_item(line) for line in review.lines],
     )
     _insert_with_unique_number(order)
     record_event(order, "Order placed; waiting for payment.", to_status=OrderStatus.PENDING)
     return order
+
+
+def _order_item(line):
+    """The line as sold: title, slug, kind and price copied, so the order reads the same after the product changes."""
+    return OrderItem(
+        product_id=line.product.id,
+        title=line.product.title,
+        product_slug=line.product.slug,
+        kind=line.product.kind,
+        unit_price_cents=line.unit_price_cents,
+        quantity=line.quantity,
+        personalisation=dict(line.personalisation),
+    )
 
 
 def _order_kind(lines):
