@@ -7,6 +7,7 @@ from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
+from storefront.catalog.buyer_fields import FieldKind, buyer_field
 from storefront.catalog.models import Category, Product, ProductFile, ProductImage, ProductKind
 from storefront.extensions import db
 from storefront.renders.services import add_product_image, queue_image_variants
@@ -38,8 +39,11 @@ PRODUCTS = [
 
 # slug -> (render template, buyer fields): these are rendered per order with the buyer's text, not downloaded as is.
 PERSONALISED = {
-    "personalised-star-map": ("certificate_pdf", ["Name on the print"]),
-    "name-poster": ("print_png", ["Name", "Date"]),
+    "personalised-star-map": ("certificate_pdf", [buyer_field("Name on the print", max_length=40).as_json()]),
+    "name-poster": (
+        "print_png",
+        [buyer_field("Name", max_length=30).as_json(), buyer_field("Date", FieldKind.DATE).as_json()],
+    ),
 }
 
 DESCRIPTION = """A demo product for **{title}**.

@@ -17,8 +17,9 @@ from flask import current_app, request
 
 from storefront.storage import get_storage
 
-# Endpoints whose responses are the same for everyone and carry their own caching headers.
-PUBLIC_ENDPOINTS = frozenset({"static", "media.public_file"})
+# Endpoints whose responses are the same for everyone who may see them and carry their own caching headers
+# (a personalisation preview is `private`: only the browser keeps it).
+PUBLIC_ENDPOINTS = frozenset({"static", "media.public_file", "catalog.preview_image"})
 # Stripe Checkout is reached by a 303 after our checkout form's POST; Chromium applies form-action to that redirect.
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 HSTS = "max-age=31536000; includeSubDomains"

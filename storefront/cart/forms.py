@@ -22,14 +22,5 @@ class AddToCartForm(FlaskForm):
     next = HiddenField()
 
 
-def personalisation_from(formdata):
-    """The buyer's text from `personalisation[<field label>]` inputs, by label; the cart keeps the product's own."""
-    return {
-        name[len("personalisation[") : -1]: value
-        for name, value in formdata.items()
-        if name.startswith("personalisation[") and name.endswith("]")
-    }
-
-
 class QuantityForm(FlaskForm):
     quantity = quantity_field(minimum=0)

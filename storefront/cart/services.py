@@ -123,6 +123,17 @@ def set_quantity(cart, item_id, quantity):
     return item
 
 
+def set_personalisation(cart, item_id, values):
+    """Replace a personalised line's text, checked as when adding (storefront.renders.personalisation).
+    Raises CartError (CartItemNotFound for another cart's item)."""
+    item = _find_item(cart, item_id)
+    if not item.product.personalisation_fields:
+        raise CartError(f"{item.product.title} has no text to change.")
+    item.personalisation = _checked_personalisation(item.product, values)
+    _touch(cart)
+    return item
+
+
 def remove_item(cart, item_id):
     cart.items.remove(_find_item(cart, item_id))
     _touch(cart)

@@ -7,19 +7,27 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.cart import bp, services
 from storefront.cart.current import current_cart, current_or_new_cart, forget_guest_cart, guest_cart_token
-from storefront.cart.forms import AddToCartForm, QuantityForm, personalisation_from
+from storefront.cart.forms import AddToCartForm, QuantityForm
 from storefront.checkout.services import review_cart
 from storefront.extensions import db
 from storefront.htmx import is_htmx, render_page_or_fragment
+from storefront.renders.personalisation import values_from
 from storefront.urls import is_safe_next
 
 INVALID = 422
 
 
-def _render_cart(cart, status=200, error=None):
+def _render_cart(cart, status=200, error=None, typed=None):
+    """The cart; `typed` (cart item id -> the buyer's refused text) keeps a failed edit in its form."""
     review = review_cart(cart) if cart is not None else None
     return render_page_or_fragment(
-        "cart/cart.html", "cart/_partials/cart_update.html", status=status, cart=cart, review=review, error=error
+        "cart/cart.html",
+        "cart/_partials/cart_update.html",
+        status=status,
+        cart=cart,
+        review=review,
+        error=error,
+        typed=typed or {},
     )
 
 
@@ -46,7 +54,7 @@ def add():
         return _refuse_add(_form_errors(form))
     cart = current_or_new_cart()
     try:
-        item = services.add_item(cart, form.product_id.data, form.quantity.data, personalisation_from(request.form))
+        item = services.add_item(cart, form.product_id.data, form.quantity.data, values_from(request.form))
         db.session.commit()
     except services.CartError as refused:
         db.session.rollback()
@@ -62,7 +70,7 @@ def add():
     return redirect(target if is_safe_next(target) else url_for("cart.show"), code=303)
 
 
-def _change(action):
+def _change(action, typed=None):
     cart = current_cart()
     if cart is None:
         return _render_cart(None, 404, "Your cart is empty.")
@@ -74,7 +82,7 @@ def _change(action):
     except services.CartError as refused:
         db.session.rollback()
         db.session.refresh(cart)
-        return _render_cart(cart, INVALID, str(refused))
+        return _render_cart(cart, INVALID, str(refused), typed)
     db.session.commit()
     return _render_cart(cart) if is_htmx() else redirect(url_for("cart.show"), code=303)
 
@@ -85,6 +93,13 @@ def update(item_id):
     if not form.validate():
         return _render_cart(current_cart(), INVALID, _form_errors(form))
     return _change(lambda cart: services.set_quantity(cart, item_id, form.quantity.data))
+
+
+@bp.post("/items/<int:item_id>/personalisation")
+def personalise(item_id):
+    """Change a personalised line's text before paying; refused text comes back in its form with a 422."""
+    values = values_from(request.form)
+    return _change(lambda cart: services.set_personalisation(cart, item_id, values), typed={item_id: values})
 
 
 @bp.post("/items/<int:item_id>/remove")

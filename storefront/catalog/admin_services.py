@@ -49,7 +49,7 @@ class ProductFields:
     category_id: int | None = None
     stock: int | None = None  # the opening stock of a new physical product; later changes go through adjust_stock
     render_template: str | None = None
-    buyer_fields: list = field(default_factory=list)
+    buyer_fields: list = field(default_factory=list)  # BuyerField values (storefront.catalog.buyer_fields)
 
 
 def sanitised_slug(text):
@@ -132,7 +132,7 @@ def _check_rendering(fields):
         raise ProductRefused("Only digital products can be rendered per order.")
     if len(fields.buyer_fields) > MAX_BUYER_FIELDS:
         raise ProductRefused(f"At most {MAX_BUYER_FIELDS} buyer fields.")
-    if any(len(label) > MAX_BUYER_FIELD_LABEL for label in fields.buyer_fields):
+    if any(len(buyer_field.label) > MAX_BUYER_FIELD_LABEL for buyer_field in fields.buyer_fields):
         raise ProductRefused(f"A buyer field label is at most {MAX_BUYER_FIELD_LABEL} characters.")
 
 
@@ -143,7 +143,7 @@ def _apply(product, fields):
     product.price_cents = fields.price_cents
     product.category_id = fields.category_id
     product.render_template = fields.render_template
-    product.buyer_fields = list(fields.buyer_fields)
+    product.buyer_fields = [buyer_field.as_json() for buyer_field in fields.buyer_fields]
 
 
 def create_product(fields, actor):

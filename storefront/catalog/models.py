@@ -4,6 +4,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storefront.catalog.buyer_fields import read_buyer_fields
 from storefront.clock import utcnow
 from storefront.extensions import db
 
@@ -48,7 +49,7 @@ class Product(db.Model):
     stock: Mapped[int | None]
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
     # Set for products rendered per order (a personalised certificate or print): the name of the render template,
-    # and the labels of the text fields the buyer fills in on the product page.
+    # and the fields the buyer fills in on the product page (storefront.catalog.buyer_fields: label, kind, limit).
     render_template: Mapped[str | None] = mapped_column(String(40))
     buyer_fields: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -67,6 +68,11 @@ class Product(db.Model):
     @property
     def is_rendered_per_order(self):
         return self.render_template is not None
+
+    @property
+    def personalisation_fields(self):
+        """The buyer fields as BuyerField values, whatever form they were stored in."""
+        return read_buyer_fields(self.buyer_fields)
 
     @property
     def in_stock(self):

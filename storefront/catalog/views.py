@@ -1,10 +1,20 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user
 
 from storefront.catalog import bp, services
 from storefront.catalog.forms import CatalogFilterForm
+from storefront.extensions import limiter
 from storefront.htmx import render_page_or_fragment
-from storefront.renders.personalisation import MAX_FIELD_LENGTH
+from storefront.renders.personalisation import values_from
+from storefront.renders.preview import can_preview, etag_of, preview_of, preview_png
+
+INVALID = 422
+# Shared by the preview fragment and its picture, so about one preview a second per address while typing.
+PREVIEW_LIMIT = "120 per minute"
+PREVIEW_SCOPE = "personalisation-preview"
+# The same product and text always give the same picture; a changed title changes the text and so the URL.
+PREVIEW_MAX_AGE = 3600
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _catalog_query(form):
@@ -30,13 +40,49 @@ def index():
     return render_page_or_fragment("catalog/index.html", "catalog/_partials/results.html", form=form, results=results)
 
 
-@bp.get("/products/<slug>")
-def product(slug):
+def _visible_product(slug, personalised=False):
+    """The product as this viewer may see it (admins see unpublished ones); 404 when hidden, or when
+    `personalised` is asked for and it is not rendered per order."""
     viewer_is_admin = current_user.is_authenticated and current_user.is_admin
     found = services.get_product_for_display(slug, include_unpublished=viewer_is_admin)
-    if found is None:
+    if found is None or (personalised and not can_preview(found)):
         abort(404)
-    description = services.render_description(found.description_md)
-    return render_template(
-        "catalog/product.html", product=found, description_html=description, max_field_length=MAX_FIELD_LENGTH
-    )
+    return found
+
+
+def _page_context(found, values=None):
+    preview = preview_of(found, values or {}) if can_preview(found) else None
+    return {"product": found, "description_html": services.render_description(found.description_md), "preview": preview}
+
+
+@bp.get("/products/<slug>")
+def product(slug):
+    return render_template("catalog/product.html", **_page_context(_visible_product(slug)))
+
+
+@bp.get("/products/<slug>/preview")
+@limiter.shared_limit(PREVIEW_LIMIT, scope=PREVIEW_SCOPE)
+def preview(slug):
+    """The preview of the buyer's text as they type (htmx swaps #personalisation-preview); without htmx, the
+    product page with the text filled in. 422 naming what cannot be printed."""
+    context = _page_context(_visible_product(slug, personalised=True), values_from(request.args))
+    status = 200 if context["preview"].printable else INVALID
+    return render_page_or_fragment("catalog/product.html", "catalog/_partials/preview.html", status, **context)
+
+
+@bp.get("/products/<slug>/preview.png")
+@limiter.shared_limit(PREVIEW_LIMIT, scope=PREVIEW_SCOPE)
+def preview_image(slug):
+    """The preview picture; private to the browser, cached an hour and revalidated by ETag."""
+    found = _visible_product(slug, personalised=True)
+    state = preview_of(found, values_from(request.args))
+    if not state.printable:
+        return make_response(
+            " ".join(state.problems), INVALID, {"Content-Type": "text/plain; charset=utf-8", **NO_STORE}
+        )
+    png = preview_png(found, state)
+    response = make_response(png, 200, {"Content-Type": "image/png"})
+    response.set_etag(etag_of(png))
+    response.cache_control.private = True
+    response.cache_control.max_age = PREVIEW_MAX_AGE
+    return response.make_conditional(request)

@@ -64,8 +64,9 @@ def _line_problem(line):
     product, quantity = line.product, line.quantity
     if not product.is_published:
         return "No longer available: remove it to continue."
-    if personalisation_problem(product, line.personalisation):
-        return "Needs your personalisation: add it from its product page to continue."
+    personalisation = personalisation_problem(product, line.personalisation)
+    if personalisation:
+        return f"Needs your personalisation: {personalisation}"
     limit = max_quantity(product)
     if limit == 0:
         return "Out of stock: remove it to continue."

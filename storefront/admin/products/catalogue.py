@@ -6,8 +6,15 @@ from flask_login import current_user
 
 from storefront import jobs
 from storefront.admin import bp
-from storefront.admin.products.forms import form_values, parse_delta, parse_product_fields, parse_whole
+from storefront.admin.products.forms import (
+    buyer_field_rows,
+    form_values,
+    parse_delta,
+    parse_product_fields,
+    parse_whole,
+)
 from storefront.catalog import admin_services as catalog_admin
+from storefront.catalog.buyer_fields import KIND_LABELS, MAX_FIELD_LENGTH
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.htmx import render_page_or_fragment
@@ -33,6 +40,9 @@ def render_editor(product, status=200, form=None, **context):
         form=form if form is not None else form_values(product, _currency()),
         categories=catalog_admin.categories(),
         templates=TEMPLATES,
+        buyer_rows=buyer_field_rows(),
+        field_kinds=KIND_LABELS,
+        max_field_length=MAX_FIELD_LENGTH,
         stock_log=catalog_admin.stock_log(product),
         sold=catalog_admin.was_sold(product),
         upload_limit_mb=current_app.config["MAX_UPLOAD_MB"],

@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from storefront.catalog.admin_services import MAX_STOCK, ProductFields, ProductRefused, sanitised_slug
+from storefront.catalog.admin_services import MAX_BUYER_FIELDS, MAX_STOCK, ProductFields, ProductRefused, sanitised_slug
+from storefront.catalog.buyer_fields import MAX_FIELD_LENGTH, FieldKind, buyer_field
 from storefront.integers import parse_int
 from storefront.money import minor_unit_exponent, parse_major_amount
 
@@ -21,7 +22,7 @@ def parse_product_fields(form, currency):
         category_id=_optional_id(form.get("category_id", "")),
         stock=parse_whole(form.get("stock", ""), "Stock", optional=True),
         render_template=render_template,
-        buyer_fields=_labels(form.get("buyer_fields", "")),
+        buyer_fields=_buyer_fields(form),
     )
 
 
@@ -59,10 +60,34 @@ def _optional_id(text):
     return value
 
 
-def _labels(text):
-    """One buyer field label per line, blank lines and repeats dropped."""
-    labels = [" ".join(line.split()) for line in text.splitlines()]
-    return list(dict.fromkeys(label for label in labels if label))
+def buyer_field_rows():
+    """The numbers of the buyer field rows on the form (`buyer_label_<n>`, `buyer_kind_<n>`, `buyer_max_<n>`)."""
+    return range(1, MAX_BUYER_FIELDS + 1)
+
+
+def _buyer_field(form, row):
+    label = " ".join(form.get(f"buyer_label_{row}", "").split())
+    if not label:
+        return None
+    kind = form.get(f"buyer_kind_{row}", FieldKind.TEXT)
+    if kind not in set(FieldKind):
+        raise ProductRefused(f"Choose text or date for “{label}”.")
+    limit_text = form.get(f"buyer_max_{row}", "").strip()
+    limit = parse_int(limit_text, 1, MAX_FIELD_LENGTH) if limit_text else MAX_FIELD_LENGTH
+    if limit is None and kind == FieldKind.TEXT:
+        raise ProductRefused(f"The length limit of “{label}” is a whole number from 1 to {MAX_FIELD_LENGTH}.")
+    return buyer_field(label, kind, limit)
+
+
+def _buyer_fields(form):
+    """The buyer fields filled in on the form's rows, in order; a row without a label is skipped, a repeated
+    label keeps its first row."""
+    fields = (_buyer_field(form, row) for row in buyer_field_rows())
+    by_label = {}
+    for found in fields:
+        if found is not None:
+            by_label.setdefault(found.label, found)
+    return list(by_label.values())
 
 
 def form_values(product, currency):
@@ -76,5 +101,13 @@ def form_values(product, currency):
         "kind": product.kind,
         "category_id": str(product.category_id or ""),
         "render_template": product.render_template or "",
-        "buyer_fields": "\n".join(product.buyer_fields or []),
+        **_buyer_field_values(product.personalisation_fields),
     }
+
+
+def _buyer_field_values(fields):
+    values = {}
+    for row, field in zip(buyer_field_rows(), fields, strict=False):
+        values |= {f"buyer_label_{row}": field.label, f"buyer_kind_{row}": str(field.kind)}
+        values[f"buyer_max_{row}"] = str(field.max_length)
+    return values

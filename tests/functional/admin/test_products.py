@@ -1,6 +1,7 @@
 """The admin's products: the searchable list, making and editing a product, publishing, archiving or deleting it,
 and stock changes with their log. Every change is audited."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -19,6 +20,12 @@ from tests.factories import make_category, make_user
 from tests.functional.checkout.support import Shopper, digital, physical, stock_of
 
 HTMX = {"HX-Request": "true"}
+# Rows of the buyer fields table: a blank row and a repeated label are skipped; a date's length is its own.
+BUYER_ROWS = {
+    **{"buyer_label_1": "Name", "buyer_kind_1": "text", "buyer_max_1": "30"},
+    **{"buyer_label_3": " Date ", "buyer_kind_3": "date", "buyer_max_3": "3"},
+    **{"buyer_label_4": "Name", "buyer_kind_4": "date"},
+}
 NEW = {"title": "Harbour Birds", "description_md": "A *field* guide", "price": "12.50", "kind": "digital"}
 
 
@@ -119,17 +126,24 @@ def test_editing_saves_the_fields_and_audits_before_and_after(admin):
 
     response = admin.post(
         f"/admin/products/{product.id}",
-        data=edit_fields(product, title="New title", render_template=template, buyer_fields="Name\n\nName\nDate"),
+        data=edit_fields(product, title="New title", render_template=template, **BUYER_ROWS),
         headers=HTMX,
     )
 
     assert response.status_code == 200 and "Saved." in text(response)
     db.session.refresh(product)
     assert (product.title, product.price_cents, product.render_template) == ("New title", 1500, template)
-    assert product.buyer_fields == ["Name", "Date"]
+    assert product.buyer_fields == [
+        {"label": "Name", "kind": "text", "max_length": 30},
+        {"label": "Date", "kind": "date", "max_length": 10},
+    ]
     [event] = db.session.scalars(select(AuditEvent)).all()
     assert event.action == "product.update"
     assert (event.before["title"], event.after["title"]) == ("Old title", "New title")
+    editor = text(admin.get(f"/admin/products/{product.id}"))
+    assert 'name="buyer_label_2" maxlength="60" value="Date"' in editor
+    assert re.search(r'<option value="date" selected>', editor)
+    assert 'name="buyer_max_1" inputmode="numeric" size="4" placeholder="100" value="30"' in editor
 
 
 @pytest.mark.parametrize(
@@ -137,7 +151,15 @@ def test_editing_saves_the_fields_and_audits_before_and_after(admin):
     [
         ({"kind": "physical"}, "A product's kind cannot change; make a new product instead."),
         ({"render_template": "nope"}, "There is no such render template."),
-        ({"buyer_fields": "Name"}, "Buyer fields need a render template."),
+        ({"buyer_label_1": "Name"}, "Buyer fields need a render template."),
+        (
+            {"render_template": "print_png", "buyer_label_1": "Name", "buyer_max_1": "101"},
+            "The length limit of “Name” is a whole number from 1 to 100.",
+        ),
+        (
+            {"render_template": "print_png", "buyer_label_1": "When", "buyer_kind_1": "time"},
+            "Choose text or date for “When”.",
+        ),
     ],
 )
 def test_an_edit_that_breaks_a_rule_is_refused_and_nothing_changes(admin, fields, reason):
