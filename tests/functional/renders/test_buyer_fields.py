@@ -35,7 +35,7 @@ def test_product_page_asks_for_each_buyer_field_by_kind_with_its_limit_and_offer
     form = html.split('<form class="buy-form"')[1].split("</form>")[0]
     assert re.search(r'<label for="personalisation-1">Name</label>', form)
     assert 'type="text" maxlength="30"' in _input(form, "Name") and "Up to 30 characters." in form
-    assert 'type="date"' in _input(form, "Date") and "A date: year-month-day." in form
+    assert 'type="date"' in _input(form, "Date") and "A date, printed as year-month-day (like 2026-12-24)." in form
     assert "printed exactly as you type" not in html.lower()
     assert "Buy now" not in form
 
