@@ -156,3 +156,32 @@ def test_someone_else_cannot_take_the_new_address_with_the_link(app, ada):
 
     assert response.status_code == 422
     assert email_of(user) == "ada@example.com"
+
+
+def test_the_confirmation_job_carries_ids_only(app, ada, rq_queue, run_worker):
+    """The worker logs each job's description and keeps its arguments: they must hold no link and no code."""
+    ask_to_change(ada[1])
+    queued = [rq_queue.fetch_job(job_id) for job_id in rq_queue.job_ids]
+
+    run_worker()
+
+    code = code_from(app, only_email_to(NEW_EMAIL, "Confirm your new email"), CONFIRM_EMAIL_CHANGE)
+    assert len(queued) == 2
+    for job in queued:
+        assert all(isinstance(arg, int) for arg in job.args) and not job.kwargs
+        assert code not in job.description and CONFIRM_EMAIL_CHANGE not in job.description
+
+
+def test_a_password_reset_cancels_a_pending_change(app, ada):
+    """The old address is told to reset the password if the change was not theirs: that stops it."""
+    user, shopper = ada
+    ask_to_change(shopper)
+    code = code_from(app, only_email_to(NEW_EMAIL, "Confirm your new email"), CONFIRM_EMAIL_CHANGE)
+    owner = app.test_client()
+    owner.post("/account/reset", data={"email": "ada@example.com"})
+    reset = code_from(app, only_email_to("ada@example.com", "Reset your password"), "/account/reset/new")
+    new_password = "plover estuary lantern"
+    owner.post("/account/reset/new", data={"code": reset, "password": new_password, "confirm": new_password})
+
+    assert confirm_change(owner, code, password=new_password).status_code == 422
+    assert email_of(user) == "ada@example.com"
