@@ -3,12 +3,14 @@ tracking, each linking to its order page; nobody else's order ever shows."""
 
 import re
 
+import pytest
+
 from storefront import jobs
 from storefront.account import library
 from storefront.accounts.models import Role
 from storefront.fulfilment.services import ship
 from tests.factories import make_user
-from tests.functional.account.support import ORDERS, guest_order, page_text, paid_order
+from tests.functional.account.support import LIBRARY, ORDERS, guest_order, page_text, paid_order
 from tests.functional.checkout.support import digital, physical
 
 
@@ -69,3 +71,16 @@ def test_a_shopper_with_no_orders_is_pointed_to_the_shop(ada):
 
     assert "No orders yet." in text
     assert 'href="/"' in text
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "9" * 40, "-1", "%D9%A3", "abc", "0"])
+@pytest.mark.parametrize("url", [ORDERS, LIBRARY])
+def test_an_impossible_page_number_shows_the_first_page(ada, url, page):
+    user, shopper = ada
+    order = shopper.place(digital(), email=user.email)
+
+    response = shopper.client.get(f"{url}?page={page}")
+
+    assert response.status_code == 200
+    if url == ORDERS:
+        assert order.number in page_text(response)
