@@ -85,6 +85,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def register_blueprints(app):
     from storefront import errors, health, media
+    from storefront.account.views import bp as account_bp
     from storefront.accounts import bp as accounts_bp
     from storefront.admin import bp as admin_bp
     from storefront.cart import bp as cart_bp
@@ -102,6 +103,7 @@ def register_blueprints(app):
         downloads_bp,
         payments_bp,
         accounts_bp,
+        account_bp,
         admin_bp,
         health.bp,
         media.bp,

@@ -1,5 +1,6 @@
 """Small pieces shared by the forms of several domains."""
 
+from flask import render_template
 from wtforms import IntegerField
 
 from storefront.integers import MAX_BIGINT, MAX_ID, parse_int
@@ -32,3 +33,8 @@ class WholeNumberField(IntegerField):
 def id_field(label=None, validators=()):
     """A field holding one of our database ids, as our own pages send it back."""
     return WholeNumberField(label, list(validators), minimum=1, maximum=MAX_ID, invalid_message="No such item.")
+
+
+def render_form(template, form, **context):
+    """The page holding `form`: 200 when first shown, 422 when it was submitted and refused (its errors shown)."""
+    return render_template(template, form=form, **context), 422 if form.is_submitted() else 200

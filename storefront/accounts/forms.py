@@ -15,14 +15,15 @@ MAX_CONFIRMATION_CODE_LENGTH = 300
 
 def hard_to_guess(form, field):
     """Refuse common and guessable passwords; the person's email and the shop's name count as guessable too."""
-    email = form.email.data if "email" in form else None
+    # A form without an email field (changing the password) names the account's in `account_email`.
+    email = form.email.data if "email" in form else getattr(form, "account_email", None)
     hints = [current_app.config["STORE_NAME"], email, (email or "").partition("@")[0]]
     problem = weakness(field.data or "", hints)
     if problem:
         raise ValidationError(problem)
 
 
-def _new_password_fields():
+def new_password_fields():
     password = PasswordField(
         "Password",
         validators=[
@@ -42,15 +43,15 @@ def _new_password_fields():
     return password, confirm
 
 
-def _email_field():
+def email_field(label="Email"):
     return EmailField(
-        "Email", validators=[DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
+        label, validators=[DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
     )
 
 
 class RegisterForm(FlaskForm):
-    email = _email_field()
-    password, confirm = _new_password_fields()
+    email = email_field()
+    password, confirm = new_password_fields()
     accept_terms = BooleanField(
         "I accept the terms of sale and privacy notice",
         validators=[DataRequired(message="You must accept the terms to create an account.")],
@@ -58,16 +59,16 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Remember me on this device")
 
 
 class ResetRequestForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
 
 
-def _code_field(label, what, max_length):
+def code_field(label, what, max_length):
     """A code from an email. It travels in the email link's #fragment (never sent to the server, so never in a
     log); a small script copies it here, and without JavaScript the person pastes it from the email."""
     return StringField(
@@ -79,12 +80,12 @@ def _code_field(label, what, max_length):
 
 
 class ResetPasswordForm(FlaskForm):
-    code = _code_field("Reset code", "reset code", MAX_RESET_CODE_LENGTH)
-    password, confirm = _new_password_fields()
+    code = code_field("Reset code", "reset code", MAX_RESET_CODE_LENGTH)
+    password, confirm = new_password_fields()
 
 
 class ConfirmEmailForm(FlaskForm):
-    code = _code_field("Confirmation code", "confirmation code", MAX_CONFIRMATION_CODE_LENGTH)
+    code = code_field("Confirmation code", "confirmation code", MAX_CONFIRMATION_CODE_LENGTH)
     password = PasswordField(
         "Password you chose at sign-up", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )

@@ -36,9 +36,11 @@ class User(UserMixin, db.Model):
     terms_accepted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    # When the owner proved the address (the welcome email's link, or a password reset). A self-service sign-up
-    # cannot log in before, so signing up with someone else's email and logging in reveals nothing.
+    # When the owner proved the address (the welcome email's link, a password reset, or an email change's link). A
+    # self-service sign-up cannot log in before, so signing up with someone else's email and logging in reveals nothing.
     email_confirmed_at: Mapped[datetime | None]
+    # An address the owner asked to move to, not yet confirmed from the link sent there (storefront.account).
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     # Part of the id Flask-Login keeps in sessions and remember-me cookies: bumping it (on a password
     # reset) logs the account out everywhere.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")

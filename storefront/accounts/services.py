@@ -13,6 +13,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from storefront.account.claims import claim_guest_orders
 from storefront.accounts.models import PasswordResetToken, Role, User, normalise_email
 from storefront.accounts.passwords import hash_password, needs_rehash, verify_password
 from storefront.clock import utcnow
@@ -106,14 +107,17 @@ def authenticate(email, password):
     if user is None:
         verify_password(_DUMMY_HASH, password)
         raise LoginRefused(_INCORRECT)
-    _check_password(user, password)
+    check_password(user, password)
     if user.email_confirmed_at is None:
         raise LoginRefused(_INCORRECT)
     _note_login(user, password)
+    # Guest orders placed with this proven email since (checking out without logging in) join the account too.
+    claim_guest_orders(user)
     return user
 
 
-def _check_password(user, password, wrong=_INCORRECT):
+def check_password(user, password, wrong=_INCORRECT):
+    """Raise LoginRefused with `wrong` unless `password` is the account's, or with the reason when it is blocked."""
     if not verify_password(user.password_hash, password):
         raise LoginRefused(wrong)
     if user.is_blocked:
@@ -150,8 +154,9 @@ def confirm_email(code, password):
     user = db.session.get(User, claims["user"])
     if user is None or user.email != claims["email"]:
         raise ConfirmationInvalid("This confirmation link no longer matches an account.")
-    _check_password(user, password, wrong="This is not the password chosen at sign-up.")
+    check_password(user, password, wrong="This is not the password chosen at sign-up.")
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    claim_guest_orders(user)
     _note_login(user, password)
     return user
 
@@ -236,4 +241,7 @@ def reset_password(code, new_password):
     end_all_sessions(row.user)
     # The code came by email, so the address is proven, as the welcome email's link would have.
     row.user.email_confirmed_at = row.user.email_confirmed_at or now
+    claim_guest_orders(row.user)
+    # Whoever asked to move the account to another address may not be its owner (who was told, and reset).
+    row.user.pending_email = None
     return row.user

@@ -5,6 +5,7 @@ from storefront import jobs
 from storefront.accounts import bp, services, throttle
 from storefront.accounts.forms import ConfirmEmailForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from storefront.extensions import db, limiter
+from storefront.forms import render_form
 from storefront.urls import is_safe_next
 
 INVALID = 422
@@ -13,10 +14,6 @@ INVALID = 422
 def _redirect_next(default="catalog.index"):
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for(default))
-
-
-def _form_page(template, form, **context):
-    return render_template(template, form=form, **context), INVALID if form.is_submitted() else 200
 
 
 def _start_session(user, remember):
@@ -46,7 +43,7 @@ def register():
     """New and already-registered emails get the same answer; the email sent to the address tells them apart."""
     form = RegisterForm()
     if not form.validate_on_submit():
-        return _form_page("accounts/register.html", form)
+        return render_form("accounts/register.html", form)
     try:
         services.sign_up(form.email.data, form.password.data, current_app.config["TERMS_VERSION"])
     except services.EmailTaken:
@@ -69,14 +66,14 @@ def confirm_email():
     address and log in."""
     form = ConfirmEmailForm()
     if not form.validate_on_submit():
-        return _form_page("accounts/confirm.html", form)
+        return render_form("accounts/confirm.html", form)
     try:
         user = services.confirm_email(form.code.data, form.password.data)
     except services.AccountError as refused:
         db.session.rollback()
         field = form.code if isinstance(refused, services.ConfirmationInvalid) else form.password
         field.errors.append(str(refused))
-        return _form_page("accounts/confirm.html", form)
+        return render_form("accounts/confirm.html", form)
     db.session.commit()
     _start_session(user, remember=False)
     flash("Your email is confirmed and you are logged in. Welcome!", "success")
@@ -89,7 +86,7 @@ def confirm_email():
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
-        return _form_page("accounts/login.html", form)
+        return render_form("accounts/login.html", form)
     try:
         user = services.authenticate(form.email.data, form.password.data)
     except services.LoginRefused as refused:
@@ -115,7 +112,7 @@ def logout():
 def request_reset():
     form = ResetRequestForm()
     if not form.validate_on_submit():
-        return _form_page("accounts/reset_request.html", form)
+        return render_form("accounts/reset_request.html", form)
     services.request_password_reset(form.email.data)
     jobs.commit()
     flash("If an account uses that email, a reset link is on its way. It works once, for one hour.", "info")
@@ -128,13 +125,13 @@ def request_reset():
 def reset_password():
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return _form_page("accounts/reset_password.html", form)
+        return render_form("accounts/reset_password.html", form)
     try:
         services.reset_password(form.code.data, form.password.data)
     except services.ResetTokenInvalid as invalid:
         db.session.rollback()
         form.code.errors.append(str(invalid))
-        return _form_page("accounts/reset_password.html", form)
+        return render_form("accounts/reset_password.html", form)
     db.session.commit()
     session.clear()
     logout_user()

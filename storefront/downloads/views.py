@@ -9,6 +9,7 @@ from storefront.downloads import services as downloads
 from storefront.downloads.signing import LinkCheck, check, signed_file_url
 from storefront.orders.access import get_viewable_order
 from storefront.storage import get_storage
+from storefront.urls import is_safe_next
 
 bp = Blueprint("downloads", __name__, url_prefix="/downloads")
 
@@ -94,7 +95,8 @@ def file(token):
 
 @bp.post("/<token>/fresh-link")
 def fresh_link(token):
-    """Mint a fresh link while the entitlement lasts, then show the order page with it."""
+    """Mint a fresh link while the entitlement lasts, then show the order page with it (or the page of ours the form
+    names in `next`, such as the account's library)."""
     entitlement = _visible_entitlement(token)
     number = entitlement.order_item.order.number
     if downloads.refresh_link(entitlement):
@@ -102,4 +104,5 @@ def fresh_link(token):
         flash(f"Here is a fresh link for {entitlement.file_name}.", "success")
     else:
         flash(f"{entitlement.file_name} cannot be downloaded any more.", "error")
-    return redirect(url_for("checkout.complete", number=number), code=303)
+    back = request.form.get("next")
+    return redirect(back if is_safe_next(back) else url_for("checkout.complete", number=number), code=303)

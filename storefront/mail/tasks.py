@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from storefront.account import emails as change_emails
 from storefront.accounts import emails as account_emails
 from storefront.clock import utcnow
 from storefront.extensions import db
@@ -79,6 +80,22 @@ KINDS = {
     ),
     "account_exists": Kind(
         "account_exists", lambda c: "Someone tried to register with your email", account_emails.account_context
+    ),
+    "email_change_requested": Kind(
+        "email_change_requested",
+        lambda c: "A change of your email was asked for",
+        change_emails.change_requested_context,
+    ),
+    "email_change_confirm": Kind(
+        "email_change_confirm",
+        lambda c: "Confirm your new email address",
+        change_emails.change_confirm_context,
+        mint_secrets=change_emails.change_confirm_secrets,
+    ),
+    "email_change_taken": Kind(
+        "email_change_taken",
+        lambda c: "Someone tried to move an account to your email",
+        account_emails.account_context,
     ),
 }
 
