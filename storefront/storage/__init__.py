@@ -34,6 +34,10 @@ def checked_key(key):
 
 
 class LocalStorage:
+    # Uploads reach local storage through the app; only S3 takes them straight from the browser.
+    accepts_direct_uploads = False
+    upload_origin = None
+
     def __init__(self, root):
         self.root = Path(root)
 
