@@ -1,5 +1,6 @@
 """An admin's afternoon in a real browser: filter the orders table, refund one order partly then fully in its
-panel, and mark a physical order shipped, each in place (htmx), under the shop's CSP."""
+panel, and mark a physical order shipped, each in place (htmx), under the shop's CSP; and, with S3 storage, upload a
+product's file straight from the browser to the bucket."""
 
 import pytest
 from sqlalchemy import select
@@ -132,7 +133,8 @@ def test_admin_filters_refunds_and_ships_without_reloading(app, page):
 
 def test_admin_uploads_a_file_straight_to_s3_with_progress(app, page, live_shop, s3_storage):
     """With S3 storage the file goes from the browser to the bucket (moto here), the progress bar fills, and the
-    editor swaps in with the file attached and its type sniffed; the page is never reloaded."""
+    editor swaps in with the file attached and its type sniffed; a program named .pdf is refused in place. The page
+    is never reloaded."""
     from playwright.sync_api import expect
 
     product = make_product(title="Field Guide", price_cents=1500, with_image=False)
@@ -153,8 +155,18 @@ def test_admin_uploads_a_file_straight_to_s3_with_progress(app, page, live_shop,
     )
     hidden, sent, total = page.evaluate("window.progressAtFinish")
     assert not hidden and sent == total > len(UPLOAD_PDF)  # the whole multipart body: the signed fields and the file
+
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 600}]
+    )
+    form.get_by_role("button", name="Upload").click()
+
+    expect(page.locator("#product-editor .notice-error")).to_contain_text(
+        "That file is a program", timeout=SETTLE_TIMEOUT_MS
+    )
     assert_not_reloaded(page, f"{live_shop}/admin/products/{product.id}")
     assert_policy_held(page)
+    db.session.expire_all()
     [file] = db.session.scalars(select(ProductFile).where(ProductFile.product_id == product.id)).all()
     stored = s3_storage.client.get_object(Bucket=s3_storage.bucket, Key=f"private/{file.storage_key}")
     assert (stored["Body"].read(), stored["ContentType"]) == (UPLOAD_PDF, "application/pdf")

@@ -74,11 +74,19 @@
   function finish(form, file, upload) {
     var alt = form.querySelector('[name="alt_text"]');
     say(form, "Checking " + file.name + "…");
-    htmx.ajax("POST", form.dataset.finish, {
-      target: "#product-editor",
-      swap: "outerHTML",
-      values: { ticket: upload.ticket, file_name: file.name, alt_text: alt ? alt.value : "" },
-    });
+    var stuck = function () {
+      // The editor (this form included) is swapped for the answer, refusals included; still here, nothing came back.
+      if (document.body.contains(form)) {
+        failed(form, "The shop could not finish the upload; try again.");
+      }
+    };
+    htmx
+      .ajax("POST", form.dataset.finish, {
+        target: "#product-editor",
+        swap: "outerHTML",
+        values: { ticket: upload.ticket, file_name: file.name, alt_text: alt ? alt.value : "" },
+      })
+      .then(stuck, stuck);
   }
 
   function upload(form, file) {
