@@ -46,9 +46,7 @@ def start_direct_upload(product, purpose, file_id, max_bytes, actor):
     """{"url", "fields", "ticket"}: where the browser posts the file (the file last), and the ticket it sends to
     finish. `purpose` is FILE (a new deliverable), REPLACE (a new version of deliverable `file_id`) or IMAGE.
     Raises ProductRefused when storage takes no direct uploads or the product cannot take this one."""
-    storage = get_storage()
-    if not storage.accepts_direct_uploads:
-        raise ProductRefused("This shop's storage takes uploads through the form only.")
+    storage = _direct_storage()
     _target(product, purpose, file_id)
     key = secrets.token_hex(16)
     form = storage.direct_upload(key, max_bytes, POST_SECONDS)
@@ -62,7 +60,7 @@ def finish_direct_upload(product, ticket_text, file_name, alt_text, max_bytes, a
     product (leaving its object alone), and for a missing, oversized or unaccepted file (deleting the pending object).
     """
     ticket = _ticket(ticket_text, product, actor)
-    storage = get_storage()
+    storage = _direct_storage()
     try:
         target = _target(product, ticket.purpose, ticket.file_id)
         size = _checked_size(storage, ticket.key, max_bytes)
@@ -72,6 +70,13 @@ def finish_direct_upload(product, ticket_text, file_name, alt_text, max_bytes, a
     except ProductRefused:
         storage.discard(ticket.key)
         raise
+
+
+def _direct_storage():
+    storage = get_storage()
+    if not storage.accepts_direct_uploads:
+        raise ProductRefused("This shop's storage takes uploads through the form only.")
+    return storage
 
 
 def _ticket(text, product, actor):
