@@ -92,9 +92,9 @@ def storage_command():
 
 @storage_command.command("prepare")
 def prepare_storage_command():
-    """Create the S3 buckets if missing, close S3_BUCKET to the public and let everyone read S3_PUBLIC_BUCKET
-    through its bucket policy. Prints each step; safe to run again."""
+    """Create the S3 buckets if missing, close S3_BUCKET to the public (but let the shop's pages upload to it) and
+    let everyone read S3_PUBLIC_BUCKET through its bucket policy. Prints each step; safe to run again."""
     if current_app.config["STORAGE_BACKEND"] != "s3":
         raise click.ClickException("STORAGE_BACKEND is not s3: set STORAGE_BACKEND=s3 and S3_BUCKET first")
-    for line in prepare_buckets(get_storage()):
+    for line in prepare_buckets(get_storage(), current_app.config["BASE_URL"]):
         click.echo(line)

@@ -48,12 +48,14 @@ def add_security_headers(response):
 
 
 def content_security_policy():
-    """The CSP for this app: everything from our own origin, images also from the public media origin."""
+    """The CSP for this app: everything from our own origin, images also from the public media origin, and scripts
+    may also send admins' direct uploads to the storage bucket's origin."""
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": " ".join(["'self'", *_media_origins()]),
+        "connect-src": " ".join(["'self'", *_upload_origins()]),
         "object-src": "'none'",
         "base-uri": "'none'",
         "form-action": f"'self' {STRIPE_CHECKOUT_ORIGIN}",
@@ -65,6 +67,12 @@ def content_security_policy():
 def _media_origins():
     """The origin product images come from when it is not ours: S3_PUBLIC_BASE_URL's, or the bucket's."""
     origin = _origin(get_storage().public_url("_"))
+    return [origin] if origin else []
+
+
+def _upload_origins():
+    """The origin browsers POST direct uploads to (S3 storage only; local storage takes uploads through the app)."""
+    origin = get_storage().upload_origin
     return [origin] if origin else []
 
 

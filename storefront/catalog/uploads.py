@@ -3,6 +3,8 @@
 Deliverables are streamed to private storage under a fresh key, their type sniffed from the bytes and their name
 sanitised. Replacing one moves earlier buyers' entitlements to the new version in the same transaction, so every
 link already sent keeps working. Callers own the transaction and pass the upload's stream, never the request.
+Files a browser sent straight to S3 (storefront.catalog.direct_uploads) are checked with the same pieces and attached
+through `attach_file` and `put_in_place`, as streamed ones are.
 """
 
 import os
@@ -45,28 +47,46 @@ def safe_file_name(name, content_type):
     return f"{clean_stem}.{clean_suffix}"
 
 
+def too_large(max_bytes):
+    return ProductRefused(f"That file is larger than the {max_bytes // (1024 * 1024)} MiB limit.")
+
+
+def sniffed(head):
+    """The content type of a file starting with `head`; ProductRefused when it is a program or of an unknown kind."""
+    try:
+        return sniff_content_type(head)
+    except UnsupportedFile as problem:
+        raise ProductRefused(str(problem)) from None
+
+
+def check_takes_files(product):
+    if product.kind != ProductKind.DIGITAL:
+        raise ProductRefused("Only digital products have files to download.")
+
+
+def file_key(product, name):
+    """A fresh private storage key for the deliverable `name` of `product`."""
+    return f"products/{product.id}/files/{secrets.token_hex(8)}/{name}"
+
+
 def _measured(stream, max_bytes):
     """(size, content type) of a seekable upload stream, left at its start; ProductRefused when too large or unknown."""
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(0)
     if size > max_bytes:
-        raise ProductRefused(f"That file is larger than the {max_bytes // (1024 * 1024)} MiB limit.")
-    try:
-        content_type = sniff_content_type(stream.read(HEAD_BYTES))
-    except UnsupportedFile as problem:
-        raise ProductRefused(str(problem)) from None
+        raise too_large(max_bytes)
+    content_type = sniffed(stream.read(HEAD_BYTES))
     stream.seek(0)
     return size, content_type
 
 
 def _stored(product, stream, file_name, max_bytes):
     """Check and store the upload privately; returns the ProductFile fields (not yet saved)."""
-    if product.kind != ProductKind.DIGITAL:
-        raise ProductRefused("Only digital products have files to download.")
+    check_takes_files(product)
     size, content_type = _measured(stream, max_bytes)
     name = safe_file_name(file_name, content_type)
-    key = f"products/{product.id}/files/{secrets.token_hex(8)}/{name}"
+    key = file_key(product, name)
     get_storage().put(key, stream, content_type)
     return {"storage_key": key, "file_name": name, "size_bytes": size, "content_type": content_type}
 
@@ -77,7 +97,12 @@ def _described(file):
 
 def add_product_file(product, stream, file_name, max_bytes, actor):
     """A new deliverable of `product` from the upload `stream`; buyers of later orders receive it."""
-    file = ProductFile(**_stored(product, stream, file_name, max_bytes))
+    return attach_file(product, _stored(product, stream, file_name, max_bytes), actor)
+
+
+def attach_file(product, stored, actor):
+    """A new deliverable of `product` from a file already checked and in storage (`stored`: the ProductFile fields)."""
+    file = ProductFile(**stored)
     product.files.append(file)
     db.session.flush()
     record_admin_action(actor, "product.file_add", product, f"Added {file.file_name}", None, _described(file))
@@ -87,8 +112,13 @@ def add_product_file(product, stream, file_name, max_bytes, actor):
 def replace_product_file(file, stream, file_name, max_bytes, actor):
     """Put a new version in place of `file`; entitlements earlier buyers hold to the old version now fetch the new
     one (same transaction). The old object stays in storage, so a download already under way can finish."""
+    return put_in_place(file, _stored(file.product, stream, file_name, max_bytes), actor)
+
+
+def put_in_place(file, stored, actor):
+    """Make `file` the version already checked and in storage (`stored`: the ProductFile fields), earlier buyers'
+    entitlements included."""
     before = _described(file)
-    stored = _stored(file.product, stream, file_name, max_bytes)
     db.session.execute(
         update(DownloadEntitlement)
         .where(DownloadEntitlement.storage_key == file.storage_key)

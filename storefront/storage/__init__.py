@@ -3,7 +3,8 @@
 Two backends share one interface (`put`, `exists`, `read`, `public_url`, `presigned_url`), chosen by
 STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and `private/`; `s3` (see
 `storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
-after its authorisation check.
+after its authorisation check. Only S3 takes uploads straight from the browser (`accepts_direct_uploads`; see
+`storefront.catalog.direct_uploads`); local storage receives every upload through the app.
 """
 
 import secrets
@@ -34,6 +35,10 @@ def checked_key(key):
 
 
 class LocalStorage:
+    # Uploads reach local storage through the app; only S3 takes them straight from the browser.
+    accepts_direct_uploads = False
+    upload_origin = None
+
     def __init__(self, root):
         self.root = Path(root)
 

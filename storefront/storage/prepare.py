@@ -4,10 +4,13 @@ The private bucket (S3_BUCKET) is closed to the public: Block Public Access full
 policy, so a deliverable leaves it only through a pre-signed URL. The public bucket (S3_PUBLIC_BUCKET) lets
 everyone read objects through a bucket policy (new buckets refuse per-object ACLs), so ACLs stay blocked while
 policies are allowed. Without a public bucket, the policy opens only `public/` in S3_BUCKET and `private/` stays
-closed. Every step first reads the current state and changes only what differs, so running it again is harmless.
+closed. The private bucket also gets a CORS rule letting the shop's own pages (BASE_URL's origin) POST to it, which
+admins' direct uploads need, and a lifecycle rule deleting uploads nobody finished (`pending/`) after a day. Every
+step first reads the current state and changes only what differs, so running it again is harmless.
 """
 
 import json
+from urllib.parse import urlsplit
 
 PUBLIC_READ_SID = "StorefrontPublicRead"
 FULLY_CLOSED = {
@@ -19,10 +22,19 @@ FULLY_CLOSED = {
 # Public reads come from the bucket policy; ACLs stay blocked so no single object can be opened by accident.
 POLICY_READABLE = {**FULLY_CLOSED, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
 MISSING_BUCKET = {"404", "NoSuchBucket", "NotFound"}
+UPLOAD_CORS_ID = "StorefrontDirectUploads"
+PENDING_EXPIRY_ID = "StorefrontAbandonedUploads"
+PENDING_EXPIRY = {
+    "ID": PENDING_EXPIRY_ID,
+    "Filter": {"Prefix": "pending/"},
+    "Status": "Enabled",
+    "Expiration": {"Days": 1},
+}
 
 
-def prepare_buckets(storage):
-    """Create missing buckets and set their public access as the module docstring says; returns one line per step.
+def prepare_buckets(storage, base_url):
+    """Create missing buckets, set their public access as the module docstring says and let pages served from
+    `base_url` upload to the private bucket; returns one line per step.
 
     Raises botocore's ClientError when S3 refuses a step (for example a bucket name owned by someone else)."""
     report = []
@@ -34,7 +46,26 @@ def prepare_buckets(storage):
     else:
         _ensure_bucket(storage, storage.bucket, report)
         _open_for_reading(storage, storage.bucket, f"arn:aws:s3:::{storage.bucket}/public/*", report)
+    _allow_uploads_from(storage, storage.bucket, shop_origin(base_url), report)
+    _expire_abandoned_uploads(storage, storage.bucket, report)
     return report
+
+
+def shop_origin(base_url):
+    """The origin (scheme, host and port) of the shop's pages: "https://shop.example/path" -> "https://shop.example"."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def upload_cors_rule(origin):
+    """The CORS rule letting pages from `origin` POST files to the bucket and read the answer."""
+    return {
+        "ID": UPLOAD_CORS_ID,
+        "AllowedOrigins": [origin],
+        "AllowedMethods": ["POST"],
+        "AllowedHeaders": ["*"],
+        "MaxAgeSeconds": 3000,
+    }
 
 
 def public_read_statement(resource):
@@ -117,6 +148,40 @@ def _describe(wanted):
     if not wanted:
         return "no public statement in the bucket policy"
     return f"policy lets everyone read {wanted[0]['Resource']} (s3:GetObject)"
+
+
+def _allow_uploads_from(storage, bucket, origin, report):
+    """Make our CORS rule `upload_cors_rule(origin)`, keeping the owner's other rules as they are."""
+    wanted = upload_cors_rule(origin)
+    try:
+        rules = storage.client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except storage.client.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchCORSConfiguration":
+            raise
+        rules = []
+    if wanted in rules:
+        report.append(f"{bucket}: browsers on {origin} may upload (POST) (already)")
+        return
+    others = [rule for rule in rules if rule.get("ID") != UPLOAD_CORS_ID]
+    storage.client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [*others, wanted]})
+    report.append(f"{bucket}: browsers on {origin} may upload (POST)")
+
+
+def _expire_abandoned_uploads(storage, bucket, report):
+    """Make our lifecycle rule PENDING_EXPIRY, keeping the owner's other rules as they are."""
+    try:
+        rules = storage.client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    except storage.client.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+            raise
+        rules = []
+    if PENDING_EXPIRY in rules:
+        report.append(f"{bucket}: unfinished uploads deleted after a day (already)")
+        return
+    others = [rule for rule in rules if rule.get("ID") != PENDING_EXPIRY_ID]
+    configuration = {"Rules": [*others, PENDING_EXPIRY]}
+    storage.client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=configuration)
+    report.append(f"{bucket}: unfinished uploads deleted after a day")
 
 
 def is_public(statement):

@@ -1,11 +1,13 @@
 """An admin's afternoon in a real browser: filter the orders table, refund one order partly then fully in its
-panel, and mark a physical order shipped, each in place (htmx), under the shop's CSP."""
+panel, and mark a physical order shipped, each in place (htmx), under the shop's CSP; and, with S3 storage, upload a
+product's file straight from the browser to the bucket."""
 
+import pytest
 from sqlalchemy import select
 
 from storefront import jobs
 from storefront.accounts.models import Role
-from storefront.catalog.models import ProductKind
+from storefront.catalog.models import ProductFile, ProductKind
 from storefront.checkout.services import ReviewLine, review
 from storefront.extensions import db
 from storefront.orders import services as orders
@@ -13,13 +15,40 @@ from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
 from storefront.payments import dummy
 from storefront.payments.webhooks import handle_event
+from storefront.storage import get_storage, init_storage
+from storefront.storage.prepare import prepare_buckets
 from tests.e2e.support import SETTLE_TIMEOUT_MS, assert_not_reloaded, assert_policy_held, mark_page
 from tests.factories import DEFAULT_PASSWORD, make_product, make_user
+from tests.functional.downloads.conftest import aws_env, moto_url  # noqa: F401  (moto as a real S3 server)
 
 ADDRESS = {
     "name": "Ada Lovelace",
     "address": {"line1": "12 St James's Square", "postal_code": "SW1Y 4JH", "city": "London", "country": "GB"},
 }
+
+UPLOAD_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n" + b"0" * 200_000
+# Records, when the upload script says it is checking the file, how far its progress bar had gone.
+RECORD_PROGRESS = """
+const form = document.querySelector("form[data-direct-upload][data-purpose='file']");
+const bar = form.querySelector("progress");
+new MutationObserver(() => {
+  if (form.querySelector(".upload-status").textContent.startsWith("Checking")) {
+    window.progressAtFinish = [bar.hidden, bar.value, bar.max];
+  }
+}).observe(form.querySelector(".upload-status"), { childList: true, characterData: true, subtree: true });
+"""
+
+
+@pytest.fixture
+def s3_storage(app, live_shop, moto_url, aws_env):  # noqa: F811
+    """The live shop storing files in moto, its buckets prepared as `flask storage prepare` does (CORS included)."""
+    app.config.update(STORAGE_BACKEND="s3", S3_BUCKET="journey-files", S3_PUBLIC_BUCKET="journey-images")
+    app.config.update(S3_ENDPOINT_URL=moto_url, S3_REGION="us-east-1")
+    init_storage(app)
+    prepare_buckets(get_storage(), live_shop)
+    yield get_storage()
+    app.config["STORAGE_BACKEND"] = "local"
+    init_storage(app)
 
 
 def paid_order(product, email):
@@ -100,3 +129,44 @@ def test_admin_filters_refunds_and_ships_without_reloading(app, page):
 
     statuses = dict(db.session.execute(select(Order.number, Order.status)).all())
     assert statuses == {digital_number: OrderStatus.REFUNDED, physical_number: OrderStatus.FULFILLED}
+
+
+def test_admin_uploads_a_file_straight_to_s3_with_progress(app, page, live_shop, s3_storage):
+    """With S3 storage the file goes from the browser to the bucket (moto here), the progress bar fills, and the
+    editor swaps in with the file attached and its type sniffed; a program named .pdf is refused in place. The page
+    is never reloaded."""
+    from playwright.sync_api import expect
+
+    product = make_product(title="Field Guide", price_cents=1500, with_image=False)
+    make_user("boss@example.com", role=Role.ADMIN)
+    log_in(page, "boss@example.com")
+    page.goto(f"/admin/products/{product.id}")
+    mark_page(page)
+    page.evaluate(RECORD_PROGRESS)
+    form = page.locator("form[data-purpose='file']")
+
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "Field guide.pdf", "mimeType": "application/octet-stream", "buffer": UPLOAD_PDF}]
+    )
+    form.get_by_role("button", name="Upload").click()
+
+    expect(page.locator("#product-editor")).to_contain_text(
+        "Field_guide.pdf added (application/pdf).", timeout=SETTLE_TIMEOUT_MS
+    )
+    hidden, sent, total = page.evaluate("window.progressAtFinish")
+    assert not hidden and sent == total > len(UPLOAD_PDF)  # the whole multipart body: the signed fields and the file
+
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 600}]
+    )
+    form.get_by_role("button", name="Upload").click()
+
+    expect(page.locator("#product-editor .notice-error")).to_contain_text(
+        "That file is a program", timeout=SETTLE_TIMEOUT_MS
+    )
+    assert_not_reloaded(page, f"{live_shop}/admin/products/{product.id}")
+    assert_policy_held(page)
+    db.session.expire_all()
+    [file] = db.session.scalars(select(ProductFile).where(ProductFile.product_id == product.id)).all()
+    stored = s3_storage.client.get_object(Bucket=s3_storage.bucket, Key=f"private/{file.storage_key}")
+    assert (stored["Body"].read(), stored["ContentType"]) == (UPLOAD_PDF, "application/pdf")

@@ -19,6 +19,7 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.htmx import render_page_or_fragment
 from storefront.renders.templates import TEMPLATES
+from storefront.storage import get_storage
 
 LIST_PAGE, ROWS = "admin/products/list.html", "admin/products/_partials/rows.html"
 NEW_PAGE, FORM = "admin/products/new.html", "admin/products/_partials/form.html"
@@ -28,6 +29,14 @@ INVALID = 422
 
 def _currency():
     return current_app.config["STORE_CURRENCY"]
+
+
+def upload_context():
+    """What the upload forms show: the size limit, and whether the browser may send files straight to storage."""
+    return {
+        "upload_limit_mb": current_app.config["MAX_UPLOAD_MB"],
+        "direct_uploads": get_storage().accepts_direct_uploads,
+    }
 
 
 def render_editor(product, status=200, form=None, **context):
@@ -45,7 +54,7 @@ def render_editor(product, status=200, form=None, **context):
         max_field_length=MAX_FIELD_LENGTH,
         stock_log=catalog_admin.stock_log(product),
         sold=catalog_admin.was_sold(product),
-        upload_limit_mb=current_app.config["MAX_UPLOAD_MB"],
+        **upload_context(),
         **context,
     )
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from storefront import jobs
 from storefront.admin import bp
-from storefront.admin.products.catalogue import refused, render_editor
+from storefront.admin.products.catalogue import refused, render_editor, upload_context
 from storefront.catalog import uploads
 from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import Product, ProductFile, ProductImage
@@ -19,7 +19,7 @@ IMAGES = "admin/products/_partials/images.html"
 UPLOAD_ENDPOINTS = {"admin.add_product_image", "admin.add_product_file", "admin.replace_product_file"}
 
 
-def _upload_limit():
+def upload_limit():
     return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
 
 
@@ -28,7 +28,7 @@ def allow_large_uploads(endpoint, _values):
     """Give an admin's upload its own size limit. This runs before any before_request (CSRF reads the body there),
     and only for signed-in admins, so nobody else can make the app read a large body."""
     if endpoint in UPLOAD_ENDPOINTS and current_user.is_authenticated and current_user.is_admin:
-        request.max_content_length = _upload_limit()
+        request.max_content_length = upload_limit()
 
 
 def _uploaded_file():
@@ -66,7 +66,7 @@ def product_images(product_id):
     if not is_htmx():
         return redirect(url_for("admin.edit_product", product_id=product.id))
     pending = any(not image.variants for image in product.images)
-    return render_template(IMAGES, product=product), 200 if pending else STOP_POLLING
+    return render_template(IMAGES, product=product, **upload_context()), 200 if pending else STOP_POLLING
 
 
 @bp.post("/products/<int:product_id>/images/<int:image_id>/move")
@@ -91,7 +91,7 @@ def add_product_file(product_id):
     product = db.get_or_404(Product, product_id)
     try:
         upload = _uploaded_file()
-        file = uploads.add_product_file(product, upload.stream, upload.filename, _upload_limit(), current_user)
+        file = uploads.add_product_file(product, upload.stream, upload.filename, upload_limit(), current_user)
     except ProductRefused as problem:
         return refused(product, problem)
     jobs.commit()
@@ -103,7 +103,7 @@ def replace_product_file(product_id, file_id):
     file = _child(ProductFile, product_id, file_id)
     try:
         upload = _uploaded_file()
-        uploads.replace_product_file(file, upload.stream, upload.filename, _upload_limit(), current_user)
+        uploads.replace_product_file(file, upload.stream, upload.filename, upload_limit(), current_user)
     except ProductRefused as problem:
         return refused(file.product, problem)
     jobs.commit()

@@ -12,7 +12,14 @@ from itertools import count
 import pytest
 
 from storefront.storage import get_storage, init_storage
-from storefront.storage.prepare import FULLY_CLOSED, POLICY_READABLE, is_public, public_read_statement
+from storefront.storage.prepare import (
+    FULLY_CLOSED,
+    PENDING_EXPIRY,
+    POLICY_READABLE,
+    is_public,
+    public_read_statement,
+    upload_cors_rule,
+)
 from tests.production import environment, run
 
 _names = count(1)
@@ -173,3 +180,51 @@ def test_the_owner_runs_it_as_the_readme_says_with_the_production_set_up(moto_ur
     assert "created" not in again.stdout
     assert block_of(s3, private) == FULLY_CLOSED
     assert block_of(s3, public) == POLICY_READABLE
+    assert cors_rules_of(s3, private) == [upload_cors_rule("https://shop.example.com")]  # the production BASE_URL
+
+
+def cors_rules_of(s3, bucket):
+    try:
+        return s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except s3.exceptions.ClientError:
+        return []
+
+
+def preflight(app, bucket, origin):
+    """What S3 answers a browser on `origin` asking whether it may POST a file to the bucket."""
+    headers = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+    request = urllib.request.Request(f"{app.config['S3_ENDPOINT_URL']}/{bucket}", method="OPTIONS", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("Access-Control-Allow-Origin")
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers.get("Access-Control-Allow-Origin")
+
+
+def test_prepare_lets_the_shops_own_pages_post_uploads_to_the_private_bucket(app, s3, s3_settings):
+    private, public = s3_settings()
+    app.config["BASE_URL"] = "https://shop.example/admin"
+
+    output = prepare(app)
+
+    assert f"{private}: browsers on https://shop.example may upload (POST)" in output
+    assert cors_rules_of(s3, private) == [upload_cors_rule("https://shop.example")]
+    assert cors_rules_of(s3, public) == []
+    assert s3.get_bucket_lifecycle_configuration(Bucket=private)["Rules"] == [PENDING_EXPIRY]
+    assert preflight(app, private, "https://shop.example") == (200, "https://shop.example")
+    assert preflight(app, private, "https://elsewhere.example")[0] == 403
+
+
+def test_prepare_moves_the_upload_rule_to_a_new_address_and_keeps_the_owners_rules(app, s3, s3_settings):
+    private, _ = s3_settings(public_bucket=False)
+    s3.create_bucket(Bucket=private)
+    owner_rule = {"ID": "Reports", "AllowedOrigins": ["https://reports.example"], "AllowedMethods": ["GET"]}
+    s3.put_bucket_cors(Bucket=private, CORSConfiguration={"CORSRules": [owner_rule]})
+    app.config["BASE_URL"] = "https://old-shop.example"
+    prepare(app)
+    app.config["BASE_URL"] = "https://new-shop.example"
+
+    output = prepare(app)
+
+    assert f"{private}: browsers on https://new-shop.example may upload (POST)" in output
+    assert cors_rules_of(s3, private) == [owner_rule, upload_cors_rule("https://new-shop.example")]
