@@ -68,9 +68,10 @@ def wait_for(url, process, seconds=60):
     deadline = time.monotonic() + seconds
     while process.poll() is None and time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=10) as response:
                 return response.read()
-        except (urllib.error.URLError, ConnectionError):
+        # A slow first answer (workers still importing on a busy machine) times out: ask again.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise AssertionError(f"{url} never answered (exit status {process.poll()})")
 
