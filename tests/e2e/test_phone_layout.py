@@ -131,7 +131,7 @@ def test_a_phone_shopper_buys_with_every_page_fitting_the_screen(phone):
     assert_policy_held(phone)
 
 
-@pytest.mark.parametrize("path", ["/account/login", "/account/register", "/orders/lookup", "/cart/"])
+@pytest.mark.parametrize("path", ["/account/login", "/account/register", "/account/reset", "/orders/lookup", "/cart/"])
 def test_account_and_lookup_pages_fit_a_phone(phone, path):
     phone.goto(path)
 
