@@ -11,6 +11,7 @@ from storefront import jobs
 from storefront.demo import seed_demo_catalog
 from tests.e2e.phone import PHONE, assert_fits_a_phone, small_targets
 from tests.e2e.support import assert_policy_held, mark_page
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 ADDRESS = [
     ("Full name", "Ada Lovelace"),
@@ -147,3 +148,15 @@ def test_the_favicon_is_served_under_the_policy(phone):
 
     assert icon == [200, "image/svg+xml; charset=utf-8"] or icon[0] == 200 and icon[1].startswith("image/svg+xml")
     assert_policy_held(phone)
+
+
+def test_a_logged_in_header_is_easy_to_tap(phone):
+    user = make_user("phone-owner@example.com")
+    phone.goto("/account/login")
+    phone.get_by_label("Email").fill(user.email)
+    phone.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.wait_for_url("**/")
+
+    assert phone.get_by_role("button", name="Log out").is_visible()
+    assert_fits_a_phone(phone)
