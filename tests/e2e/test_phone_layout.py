@@ -9,7 +9,7 @@ import pytest
 
 from storefront import jobs
 from storefront.demo import seed_demo_catalog
-from tests.e2e.phone import PHONE, assert_fits_a_phone, small_targets
+from tests.e2e.phone import PHONE, assert_fits_a_phone, small_targets, wait_until
 from tests.e2e.support import assert_policy_held, mark_page
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -77,8 +77,11 @@ def test_a_page_change_returns_to_the_top_of_the_results(app, phone):
 
     expect(phone.locator("#results")).to_contain_text("page 2 of 2")
     # htmx scrolls as the swap settles, a moment after the new results are in.
-    results_top = "Math.abs(document.getElementById('results').getBoundingClientRect().top)"
-    phone.wait_for_function(f"{results_top} <= {RESULTS_TOP_PX}", timeout=5_000)
+    wait_until(
+        phone,
+        "(limit) => Math.abs(document.getElementById('results').getBoundingClientRect().top) <= limit",
+        RESULTS_TOP_PX,
+    )
     assert phone.evaluate("window.journeyMarker") == "still-here"
 
 
@@ -105,7 +108,7 @@ def test_a_phone_shopper_buys_with_every_page_fitting_the_screen(phone):
     for index in range(2):
         thumbnail = lines.nth(index).locator("img")
         expect(thumbnail).to_be_visible()
-        phone.wait_for_function("(image) => image.complete && image.naturalWidth > 0", arg=thumbnail.element_handle())
+        wait_until(phone, "(image) => image.complete && image.naturalWidth > 0", thumbnail.element_handle())
     expect(phone.locator("#cart .grand-total")).to_contain_text("$52.00")  # 35.00 + 12.00 + 5.00 shipping
     expect(phone.locator("#cart .grand-total")).to_be_in_viewport()
 
