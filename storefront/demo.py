@@ -1,4 +1,5 @@
-"""Demo catalogue for a fresh shop: categories, products of both kinds, Pillow-drawn images and small files."""
+"""Demo catalogue for a fresh shop: categories, products of both kinds, Pillow-drawn pictures (storefront.demo_images)
+and small files."""
 
 import io
 from dataclasses import dataclass
@@ -9,16 +10,16 @@ from sqlalchemy import select
 
 from storefront.catalog.buyer_fields import FieldKind, buyer_field
 from storefront.catalog.models import Category, Product, ProductFile, ProductImage, ProductKind
+from storefront.demo_images import product_picture
 from storefront.extensions import db
 from storefront.renders.services import add_product_image, queue_image_variants
 from storefront.storage import get_storage
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
-IMAGE_SIZE = (800, 600)
 
 CATEGORIES = [("templates", "Templates"), ("prints", "Prints"), ("guides", "Guides"), ("stationery", "Stationery")]
 
-# slug, title, category, kind, price in cents, stock (physical only), colour
+# slug, title, category, kind, price in cents, stock (physical only), the colour of its picture
 PRODUCTS = [
     ("invoice-template-pack", "Invoice Template Pack", "templates", "digital", 1200, None, "#2f6f8f"),
     ("wedding-planner-sheets", "Wedding Planner Sheets", "templates", "digital", 900, None, "#b05d7a"),
@@ -60,18 +61,6 @@ class SeedReport:
     existing: int
 
 
-def _draw_image(title, colour):
-    image = Image.new("RGB", IMAGE_SIZE, colour)
-    draw = ImageDraw.Draw(image)
-    for step in range(0, IMAGE_SIZE[1], 24):
-        draw.line([(0, step), (IMAGE_SIZE[0], step + 120)], fill=(255, 255, 255, 40), width=2)
-    font = ImageFont.load_default(size=44)
-    draw.multiline_text((48, IMAGE_SIZE[1] - 160), title.replace(" (", "\n("), font=font, fill="white")
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=85)
-    return buffer.getvalue()
-
-
 def _draw_pdf(title):
     page = Image.new("RGB", (595, 842), "white")
     ImageDraw.Draw(page).text(
@@ -110,7 +99,7 @@ def _create_product(spec, category):
     product.render_template, product.buyer_fields = PERSONALISED.get(slug, (None, []))
     db.session.add(product)
     # Through the upload path, so the image variants are rendered by a job once the caller commits.
-    add_product_image(product, _draw_image(title, colour), alt_text=f"Cover of {title}")
+    add_product_image(product, product_picture(slug, title, colour), alt_text=f"Picture of {title}")
     if kind == ProductKind.DIGITAL and not product.is_rendered_per_order:
         pdf = _draw_pdf(title)
         storage = get_storage()

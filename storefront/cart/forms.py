@@ -2,16 +2,20 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from storefront.cart.services import MAX_QUANTITY
 from storefront.forms import WholeNumberField, id_field
+from storefront.integers import MAX_ID
 
 
 def quantity_field(minimum=1, **kwargs):
-    message = f"Choose between {minimum} and {MAX_QUANTITY}."
+    """A quantity of at least `minimum`. The upper limit is the product's stock, which only the cart service knows, so
+    its refusal names the real number ("Only 3 of Mug available."); here numbers stop at a database integer."""
+    too_few = f"Enter a quantity of {minimum} or more{' (0 removes the item)' if minimum == 0 else ''}."
     return WholeNumberField(
         "Quantity",
-        validators=[InputRequired(), NumberRange(min=minimum, max=MAX_QUANTITY, message=message)],
-        invalid_message=message,
+        validators=[InputRequired(), NumberRange(min=minimum, message=too_few)],
+        minimum=-MAX_ID,
+        maximum=MAX_ID,
+        invalid_message="Enter the quantity as a whole number, like 2.",
         **kwargs,
     )
 

@@ -13,8 +13,6 @@ from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.renders.personalisation import PersonalisationError, clean_personalisation
 
-MAX_QUANTITY = 99
-
 
 class CartError(Exception):
     """The cart change was refused; the message is safe to show to the shopper."""
@@ -55,10 +53,11 @@ def _touch(cart):
 
 
 def max_quantity(product):
-    """How many of `product` one cart may hold: digital goods once, physical goods up to the stock."""
+    """How many of `product` one cart may hold: digital goods once, physical goods up to the stock (the number every
+    quantity message names)."""
     if product.is_digital:
         return 1
-    return min(product.stock or 0, MAX_QUANTITY)
+    return product.stock or 0
 
 
 def _check_quantity(product, quantity):

@@ -3,8 +3,8 @@ from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional
 
 from storefront.cart.forms import quantity_field
-from storefront.cart.services import MAX_QUANTITY
 from storefront.forms import WholeNumberField, id_field, strip_whitespace
+from storefront.integers import MAX_ID
 
 
 class CheckoutForm(FlaskForm):
@@ -12,7 +12,7 @@ class CheckoutForm(FlaskForm):
 
     source = HiddenField(default="cart", validators=[AnyOf(["cart", "buy_now"], message="Unknown checkout.")])
     product_id = id_field(validators=[Optional()])
-    quantity = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
+    quantity = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1)], minimum=1, maximum=MAX_ID)
     email = EmailField(
         "Email for your receipt and downloads",
         filters=[strip_whitespace],

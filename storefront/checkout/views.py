@@ -17,7 +17,7 @@ from storefront.orders import services as orders
 from storefront.orders.access import get_viewable_order, remember_order
 from storefront.orders.cancel import StillPaying, cancel_if_pending, close_checkout, end_earlier_orders
 from storefront.orders.status import OrderStatus
-from storefront.payments.gateways import PaymentGatewayError, get_gateway
+from storefront.payments.gateways import PaymentGatewayError, get_gateway, open_payment_page
 from storefront.promotions import services as promotions
 
 INVALID = 422
@@ -205,6 +205,19 @@ def returned(number):
     """The gateway's "back" link: offer to cancel, or let the order expire on its own."""
     order = get_viewable_order(number)
     return render_template("checkout/returned.html", order=order, delivery=order_delivery(order))
+
+
+@bp.get("/resume/<number>")
+def resume(number):
+    """The "Resume payment" button after leaving the gateway: back to the same checkout while the provider keeps it
+    open; otherwise the order page, which says where the order stands."""
+    order = get_viewable_order(number)
+    try:
+        page = open_payment_page(order)
+    except PaymentGatewayError as unavailable:
+        flash(str(unavailable), "error")
+        return redirect(url_for("checkout.returned", number=number), code=303)
+    return redirect(page or url_for("checkout.complete", number=number), code=303)
 
 
 @bp.post("/cancel/<number>")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import Order
+from storefront.orders.status import OrderStatus
 from storefront.promotions.models import PromoCode
 from storefront.urls import external_url
 
@@ -78,7 +79,6 @@ class StripeGateway:
             "customer_email": order.email,
             "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
-
             "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": cancel_url,
             "expires_at": int(order.expires_at.replace(tzinfo=UTC).timestamp()),
@@ -129,12 +129,21 @@ class StripeGateway:
         return True
 
     def _session_status(self, session_id):
+        session = self._retrieve_session(session_id)
+        return session.status if session is not None else None
+
+    def _retrieve_session(self, session_id):
         try:
-            return self.client.v1.checkout.sessions.retrieve(session_id).status
+            return self.client.v1.checkout.sessions.retrieve(session_id)
         except stripe.InvalidRequestError:
             return None  # no such session: nothing we know of can be paid, but nothing says it is closed either
         except stripe.StripeError as error:
             raise PaymentGatewayError(UNAVAILABLE) from error
+
+    def open_session_url(self, session_id):
+        """Stripe's page for this session while it can still be paid, else None. Raises PaymentGatewayError."""
+        session = self._retrieve_session(session_id)
+        return session.url if session is not None and session.status == "open" else None
 
     def refund(self, order, refund):
         """Ask Stripe to refund `refund.amount_cents` of the order's payment; returns Stripe's refund id. The key comes
@@ -218,12 +227,20 @@ class DummyGateway:
         session_id = f"dummy_cs_{secrets.token_urlsafe(18)}"
         return CheckoutSession(id=session_id, url=url_for("payments.dummy_checkout", session_id=session_id))
 
-    def expire_session(self, session_id):
-        """Like Stripe: a checkout the shopper completed (a slow payment confirming) cannot be expired."""
-        completed = db.session.scalar(
+    def _completed(self, session_id):
+        """True once the shopper completed this checkout (a slow payment is then confirming)."""
+        payment = db.session.scalar(
             select(Order.payment_intent_id).where(Order.gateway_session_id == session_id, Order.gateway == self.name)
         )
-        return completed is None
+        return payment is not None
+
+    def expire_session(self, session_id):
+        """Like Stripe: a checkout the shopper completed cannot be expired."""
+        return not self._completed(session_id)
+
+    def open_session_url(self, session_id):
+        """The dummy payment page until the shopper completed it there."""
+        return None if self._completed(session_id) else url_for("payments.dummy_checkout", session_id=session_id)
 
     def refund(self, order, refund):
         """No money moves; the refund service delivers the matching `charge.refunded` event itself."""
@@ -234,6 +251,14 @@ class DummyGateway:
 
 
 GATEWAYS = {"stripe": StripeGateway, "dummy": DummyGateway}
+
+
+def open_payment_page(order):
+    """Where the shopper can go on paying for `order`: its provider page while the order is pending and the page is
+    still open, else None. Raises PaymentGatewayError when the provider cannot be reached."""
+    if order.status != OrderStatus.PENDING or not order.gateway_session_id or order.gateway not in GATEWAYS:
+        return None
+    return get_gateway(order.gateway).open_session_url(order.gateway_session_id)
 
 
 def get_gateway(name=None):

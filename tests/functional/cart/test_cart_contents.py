@@ -7,12 +7,19 @@ from sqlalchemy import select
 
 from storefront import create_app
 from storefront.cart.models import Cart
-from storefront.cart.services import MAX_QUANTITY
 from storefront.catalog.models import ProductKind
 from storefront.extensions import db
 from tests.conftest import TEST_SETTINGS, RequestPerContextClient
 from tests.factories import make_product
-from tests.functional.cart.helpers import Shopper, active_carts, all_carts, header_count, text
+from tests.functional.cart.helpers import (
+    Shopper,
+    active_carts,
+    all_carts,
+    cart_lines,
+    header_count,
+    item_id,
+    text,
+)
 from tests.production import production_environ
 
 
@@ -91,8 +98,19 @@ def test_quantity_inputs_offer_only_what_the_cart_accepts(client, shopper):
 
     page = text(client.get("/cart/"))
 
-    assert f'min="0" max="{MAX_QUANTITY}" value="1"' in page
+    assert 'min="0" max="5" value="1"' in page, "the box stops at the stock"
     assert "1 <small>(download)</small>" in page, "a download has no quantity box"
+
+
+def test_a_big_stock_can_be_bought_past_99(client, shopper):
+    mug = make_product(title="Harbour Mug", kind=ProductKind.PHYSICAL, stock=500)
+
+    added = shopper.add(mug, 150)
+    raised = shopper.update(item_id("Harbour Mug"), 500)
+
+    assert (added.status_code, raised.status_code) == (303, 303)
+    assert cart_lines() == {"Harbour Mug": 500}
+    assert 'max="500" value="500"' in text(client.get("/cart/"))
 
 
 # The guest cookie
