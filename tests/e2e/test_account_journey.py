@@ -1,7 +1,10 @@
-"""A registered shopper on a phone (360 × 800) buys a personalised print and finds it in their library, which shows
-"Preparing your files…" and turns into a download button by itself once the render job has run.
+"""A registered shopper on a phone (360 × 800) personalises a print with an accented name, sees the preview show it,
+pays, and finds it in their library, which shows "Preparing your files…" and turns into a download button by itself
+once the render job has run.
 
 Jobs go to a real Redis queue here (the `rq_queue` fixture), so the render waits until the test works the queue."""
+
+import re
 
 from storefront.extensions import db
 from tests.e2e.support import SETTLE_TIMEOUT_MS, assert_not_reloaded, assert_policy_held, mark_page
@@ -27,8 +30,15 @@ def log_in(page):
 
 
 def buy(page, product):
+    from playwright.sync_api import expect
+
     page.goto(f"/products/{product.slug}")
-    page.get_by_label("Name on the print").fill("Zoe")
+    page.get_by_label("Name on the print").fill("José Müller")
+    preview = page.locator("#personalisation-preview img")
+    expect(preview).to_have_attribute("alt", re.compile("José Müller"))
+    expect(preview).to_have_js_property("complete", True)
+    assert preview.evaluate("image => image.naturalWidth") > 0
+    assert no_sideways_scroll(page)
     page.get_by_role("button", name="Add to cart").click()
     page.locator("#cart-link").click()
     page.get_by_role("link", name="Check out").click()
@@ -62,6 +72,7 @@ def test_a_shopper_finds_a_print_being_prepared_in_the_library_and_downloads_it(
     expect(page.get_by_role("link", name="Download")).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
     assert_not_reloaded(page, library_url)
     assert_policy_held(page)
+    expect(page.locator(".library-order .personalisation")).to_contain_text("José Müller")
     page.get_by_role("link", name="My orders").click()
     expect(page.get_by_text("1 × Personalised Star Map")).to_be_visible()
     assert no_sideways_scroll(page)
