@@ -11,4 +11,5 @@ from storefront.admin import (  # noqa: E402,F401  (routes register on import)
     promotions,  # noqa: E402,F401  (promotion codes)
     renders,
     views,
+    webhooks,  # noqa: E402,F401  (refused webhook deliveries)
 )

@@ -26,6 +26,7 @@ from storefront.job_records import JobRecord, JobState
 from storefront.mail.models import DeliveryStatus, EmailDelivery
 from storefront.orders.models import Order, OrderItem, PaymentEvent, PaymentEventKind
 from storefront.orders.status import OrderStatus
+from storefront.payments import failures
 from storefront.renders.models import RenderStatus, Rendition
 
 # How each kind of payment event moves revenue; other kinds (a failed charge, a refund asked for) move no money.
@@ -141,13 +142,15 @@ class SalesReport:
 
 @dataclass(frozen=True)
 class ActionCounts:
-    """Things waiting for a person: orders flagged, parcels to send, jobs, emails and renders that failed."""
+    """Things waiting for a person: orders flagged, parcels to send, jobs, emails and renders that failed, and
+    webhook deliveries refused over the last days (storefront.payments.failures.RECENT)."""
 
     attention: int
     unfulfilled: int
     failed_jobs: int
     failed_emails: int
     failed_renders: int
+    failed_webhooks: int
 
 
 def sales_report(period, currency, top=TOP_PRODUCTS):
@@ -222,6 +225,7 @@ def action_counts():
         "failed_jobs": _count(JobRecord, JobRecord.state == JobState.FAILED.value),
         "failed_emails": _count(EmailDelivery, EmailDelivery.status == DeliveryStatus.FAILED.value),
         "failed_renders": _count(Rendition, Rendition.status == RenderStatus.FAILED.value),
+        "failed_webhooks": failures.recent_refusals_count(),
     }
     statement = select(*(count.label(name) for name, count in counts.items()))
     return ActionCounts(**db.session.execute(statement).one()._mapping)

@@ -1,0 +1,39 @@
+"""webhook_failures (refused webhook deliveries), and indexes for the dashboard's period queries
+
+Revision ID: b2c4e6a8d0f1
+Revises: e783c678921c
+Create Date: 2026-12-02 03:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'b2c4e6a8d0f1'
+down_revision = 'e783c678921c'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'webhook_failures',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('provider', sa.String(length=16), nullable=False),
+        sa.Column('received_at', sa.DateTime(), nullable=False),
+        sa.Column('reason', sa.String(length=200), nullable=False),
+        sa.Column('source_address', sa.String(length=45), nullable=True),
+        sa.Column('event_id', sa.String(length=255), nullable=True),
+        sa.Column('event_type', sa.String(length=100), nullable=True),
+        sa.Column('body_size', sa.Integer(), nullable=False),
+        sa.Column('body_prefix', sa.String(length=40), nullable=False),
+        sa.Column('repeats', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_failures')),
+    )
+    op.create_index(op.f('ix_webhook_failures_received_at'), 'webhook_failures', ['received_at'], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f('ix_webhook_failures_received_at'), table_name='webhook_failures')
+    op.drop_table('webhook_failures')
