@@ -32,8 +32,14 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_failures')),
     )
     op.create_index(op.f('ix_webhook_failures_received_at'), 'webhook_failures', ['received_at'], unique=False)
+    # The dashboard's period queries (storefront/orders/metrics.py): the money events (a few kinds) by created_at,
+    # paid orders and best sellers by orders.paid_at.
+    op.create_index('ix_payment_events_kind_created', 'payment_events', ['kind', 'created_at'], unique=False)
+    op.create_index(op.f('ix_orders_paid_at'), 'orders', ['paid_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_orders_paid_at'), table_name='orders')
+    op.drop_index('ix_payment_events_kind_created', table_name='payment_events')
     op.drop_index(op.f('ix_webhook_failures_received_at'), table_name='webhook_failures')
     op.drop_table('webhook_failures')

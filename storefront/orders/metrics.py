@@ -162,16 +162,21 @@ def sales_report(period, currency, top=TOP_PRODUCTS):
     return report
 
 
-def _add_money(report):
-    """Sum payment events per day, currency and kind over both periods in one GROUP BY, then fold them."""
+def money_statement(period):
+    """Payment events summed per day, currency and kind over `period` and the one before, in one GROUP BY (a range
+    of the index on payment_events (kind, created_at) per kind)."""
     day = func.date(PaymentEvent.created_at, type_=Date)
-    statement = (
+    return (
         select(day, PaymentEvent.currency, PaymentEvent.kind, func.sum(PaymentEvent.amount_cents))
-        .where(*_within(PaymentEvent.created_at, report.period.previous().start, report.period.end))
+        .where(*_within(PaymentEvent.created_at, period.previous().start, period.end))
         .where(PaymentEvent.kind.in_(list(REVENUE_SIGN)))
         .group_by(day, PaymentEvent.currency, PaymentEvent.kind)
     )
-    for on, currency, kind, cents in db.session.execute(statement):
+
+
+def _add_money(report):
+    """Sum payment events per day, currency and kind over both periods, then fold them."""
+    for on, currency, kind, cents in db.session.execute(money_statement(report.period)):
         if currency != report.currency:
             report.other_currencies.add(currency)
             continue
@@ -186,12 +191,16 @@ def _fold(report, on, kind, cents):
     report.revenue_by_day[on] = report.revenue_by_day.get(on, 0) + REVENUE_SIGN[kind] * cents
 
 
-def _add_order_counts(report):
-    in_current = case((Order.paid_at >= report.period.start, 1))
-    statement = select(func.count(in_current), func.count(Order.id)).where(
-        *_within(Order.paid_at, report.period.previous().start, report.period.end), Order.currency == report.currency
+def order_counts_statement(period, currency):
+    """Orders in `currency` paid in `period`, and in it and the one before (a range of the index on orders.paid_at)."""
+    in_current = case((Order.paid_at >= period.start, 1))
+    return select(func.count(in_current), func.count(Order.id)).where(
+        *_within(Order.paid_at, period.previous().start, period.end), Order.currency == currency
     )
-    current, both = db.session.execute(statement).one()
+
+
+def _add_order_counts(report):
+    current, both = db.session.execute(order_counts_statement(report.period, report.currency)).one()
     report.current.orders, report.previous.orders = current, both - current
 
 
