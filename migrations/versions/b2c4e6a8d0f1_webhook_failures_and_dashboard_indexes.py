@@ -1,4 +1,5 @@
-"""webhook_failures (refused webhook deliveries), and indexes for the dashboard's period queries
+"""webhook_failures (refused webhook deliveries), indexes for the dashboard's period queries, and
+storage_deletions (objects products stopped using)
 
 Revision ID: b2c4e6a8d0f1
 Revises: e783c678921c
@@ -36,9 +37,24 @@ def upgrade():
     # paid orders and best sellers by orders.paid_at.
     op.create_index('ix_payment_events_kind_created', 'payment_events', ['kind', 'created_at'], unique=False)
     op.create_index(op.f('ix_orders_paid_at'), 'orders', ['paid_at'], unique=False)
+    op.create_table(
+        'storage_deletions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('storage_key', sa.String(length=300), nullable=False),
+        sa.Column('public', sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('finished_at', sa.DateTime(), nullable=True),
+        sa.Column('outcome', sa.String(length=16), nullable=True),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_storage_deletions')),
+    )
+    op.create_index(
+        op.f('ix_download_entitlements_storage_key'), 'download_entitlements', ['storage_key'], unique=False
+    )
 
 
 def downgrade():
+    op.drop_index(op.f('ix_download_entitlements_storage_key'), table_name='download_entitlements')
+    op.drop_table('storage_deletions')
     op.drop_index(op.f('ix_orders_paid_at'), table_name='orders')
     op.drop_index('ix_payment_events_kind_created', table_name='payment_events')
     op.drop_index(op.f('ix_webhook_failures_received_at'), table_name='webhook_failures')

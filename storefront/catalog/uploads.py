@@ -2,7 +2,8 @@
 
 Deliverables are streamed to private storage under a fresh key, their type sniffed from the bytes and their name
 sanitised. Replacing one moves earlier buyers' entitlements to the new version in the same transaction, so every
-link already sent keeps working. Callers own the transaction and pass the upload's stream, never the request.
+link already sent keeps working. Objects no longer used are deleted from storage after the commit
+(storefront.catalog.cleanup). Callers own the transaction and pass the upload's stream, never the request.
 """
 
 import os
@@ -12,6 +13,7 @@ from sqlalchemy import update
 from werkzeug.utils import secure_filename
 
 from storefront.audit.services import record_admin_action
+from storefront.catalog import cleanup
 from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import ProductFile, ProductKind
 from storefront.catalog.sniffing import HEAD_BYTES, UnsupportedFile, sniff_content_type
@@ -86,8 +88,8 @@ def add_product_file(product, stream, file_name, max_bytes, actor):
 
 def replace_product_file(file, stream, file_name, max_bytes, actor):
     """Put a new version in place of `file`; entitlements earlier buyers hold to the old version now fetch the new
-    one (same transaction). The old object stays in storage, so a download already under way can finish."""
-    before = _described(file)
+    one (same transaction), and the old object is deleted from storage after the commit."""
+    before, old_key = _described(file), file.storage_key
     stored = _stored(file.product, stream, file_name, max_bytes)
     db.session.execute(
         update(DownloadEntitlement)
@@ -97,13 +99,16 @@ def replace_product_file(file, stream, file_name, max_bytes, actor):
     )
     for name, value in stored.items():
         setattr(file, name, value)
+    cleanup.delete_after_commit(old_key)
     message = f"Replaced {before['file_name']} with {file.file_name}"
     record_admin_action(actor, "product.file_replace", file.product, message, before, _described(file))
     return file
 
 
 def delete_product_file(file, actor):
-    """Stop delivering `file` to new buyers; entitlements already granted keep their copy in storage."""
+    """Stop delivering `file` to new buyers; entitlements already granted keep their copy in storage, and a file
+    nobody holds is deleted from storage after the commit."""
+    cleanup.delete_after_commit(file.storage_key)
     record_admin_action(actor, "product.file_delete", file.product, f"Removed {file.file_name}", _described(file))
     file.product.files.remove(file)
 
@@ -136,6 +141,7 @@ def move_image(image, offset, actor):
 def delete_image(image, actor):
     product = image.product
     record_admin_action(actor, "product.image_delete", product, f"Removed picture {image.id}", {"image_id": image.id})
+    cleanup.delete_picture_after_commit(image)
     product.images.remove(image)
     _number(product.images)
 
