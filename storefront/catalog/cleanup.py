@@ -1,5 +1,5 @@
 """Deleting the stored objects a product stopped using: a replaced or removed deliverable, a removed picture and its
-sizes.
+sizes, everything of a deleted product.
 
 The change that drops an object records a StorageDeletion in its own transaction and queues a job with its id after
 the commit (`delete_after_commit`), so a rolled-back change deletes nothing and a queue outage loses nothing (the
@@ -41,6 +41,14 @@ def delete_picture_after_commit(image):
     """A removed picture's original and every size made of it."""
     for key in [image.storage_key, *(variant.storage_key for variant in image.variants)]:
         delete_after_commit(key, public=True)
+
+
+def delete_product_objects_after_commit(product):
+    """Every file and picture (with its sizes) of a product being deleted."""
+    for file in product.files:
+        delete_after_commit(file.storage_key)
+    for image in product.images:
+        delete_picture_after_commit(image)
 
 
 def delete_stored_object(deletion_id):

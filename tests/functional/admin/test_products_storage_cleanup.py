@@ -98,6 +98,19 @@ def test_a_removed_picture_and_its_sizes_leave_storage(admin):
     assert outcomes() == ["deleted"] * len(keys)
 
 
+def test_a_deleted_products_files_and_pictures_leave_storage(admin):
+    product = ebook(with_image=False)
+    upload(admin, f"/admin/products/{product.id}/images", picture(), "p.png")
+    [image] = images_of(product)
+    public_keys = [image.storage_key, *(variant.storage_key for variant in image.variants)]
+    file_key = product.files[0].storage_key
+
+    assert admin.post(f"/admin/products/{product.id}/delete").status_code == 303
+
+    assert not stored(file_key) and not any(stored(key, public=True) for key in public_keys)
+    assert outcomes() == ["deleted"] * (1 + len(public_keys))
+
+
 def test_the_deletion_job_can_run_again(app):
     product = ebook()
     key = product.files[0].storage_key
