@@ -114,6 +114,28 @@ def commit():
         dispatch(record_id, key, func_path, args)
 
 
+class CannotRunAgain(Exception):
+    """The record cannot be run again; the message says why and is safe to show to an admin."""
+
+
+def run_again_after_commit(record):
+    """Make a failed `record` pending again with fresh attempts, so `commit` hands it to RQ (and the sweep, if that
+    fails), like a new record. Returns the record; raises CannotRunAgain unless it is failed, or while another
+    pending record stands for the same work (that one will run it). A conditional UPDATE: of two admins asking at
+    once, one gets the record and the other CannotRunAgain, so it is dispatched once."""
+    if record.state != JobState.FAILED:
+        raise CannotRunAgain("Only a failed job can be run again; this one is already pending or done.")
+    if _pending_record_id(record.job_key) is not None:
+        raise CannotRunAgain("The same work is already waiting to run.")
+    again = {"state": JobState.PENDING.value, "attempts": 0, "finished_at": None, "created_at": utcnow()}
+    claimed = update(JobRecord).where(JobRecord.id == record.id, JobRecord.state == JobState.FAILED.value)
+    if db.session.execute(claimed.values(**again)).rowcount != 1:
+        raise CannotRunAgain("Someone else has just run this job again.")
+    db.session.refresh(record)
+    db.session.info.setdefault(_DEFERRED, []).append(record)
+    return record
+
+
 def rollback():
     db.session.info.pop(_DEFERRED, None)
     db.session.rollback()

@@ -9,6 +9,7 @@ import time
 
 from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.orders.tasks import expire_overdue_orders_job
+from storefront.payments.failures import prune_webhook_failures_job
 from storefront.sweep import sweep_job_records_job
 
 PERIODIC_JOBS = (
@@ -16,6 +17,8 @@ PERIODIC_JOBS = (
     (sweep_job_records_job, 60),
     (expire_overdue_orders_job, 60),
     (expire_abandoned_carts_job, 15 * 60),
+    # Refused webhook deliveries are kept 30 days (storefront/payments/failures.py).
+    (prune_webhook_failures_job, 60 * 60),
 )
 
 LAST_RUN_KEY = "storefront.periodic_last_run"

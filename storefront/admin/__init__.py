@@ -6,9 +6,11 @@ from storefront.admin import (  # noqa: E402,F401  (routes register on import)
     audit,
     customers,  # noqa: E402,F401  (the customers list and accounts)
     dashboard,
+    jobs,  # noqa: E402,F401  (failed background jobs)
     orders,
     products,  # noqa: E402,F401  (products, pictures and deliverable files)
     promotions,  # noqa: E402,F401  (promotion codes)
     renders,
     views,
+    webhooks,  # noqa: E402,F401  (refused webhook deliveries)
 )

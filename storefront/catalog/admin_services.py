@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, select, update
 
 from storefront.audit.services import record_admin_action
+from storefront.catalog import cleanup
 from storefront.catalog.models import (
     MAX_PRICE_CENTS,
     Category,
@@ -207,10 +208,12 @@ def restore_product(product, actor):
 
 
 def delete_product(product, actor):
-    """Delete a product nobody ever bought; one that was sold can only be archived (its orders point at it)."""
+    """Delete a product nobody ever bought; one that was sold can only be archived (its orders point at it). Its
+    files and pictures leave storage after the commit."""
     if was_sold(product):
         raise ProductRefused("This product has been sold, so it cannot be deleted. Archive it instead.")
     record_admin_action(actor, "product.delete", product, f"Deleted {product.title}", snapshot(product), None)
+    cleanup.delete_product_objects_after_commit(product)
     db.session.delete(product)
 
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.catalog.buyer_fields import read_buyer_fields
@@ -136,3 +136,18 @@ class StockAdjustment(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StorageDeletion(db.Model):
+    """An object a product stopped using (a replaced or removed file, a removed picture or one of its sizes), to be
+    deleted from storage once the change has committed; storefront.catalog.cleanup's job deletes it unless something
+    (a buyer's entitlement) still points at it. `outcome` is None until the job has run, then deleted or kept."""
+
+    __tablename__ = "storage_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(300))
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))

@@ -2,7 +2,8 @@
 
 Deliverables are streamed to private storage under a fresh key, their type sniffed from the bytes and their name
 sanitised. Replacing one moves earlier buyers' entitlements to the new version in the same transaction, so every
-link already sent keeps working. Callers own the transaction and pass the upload's stream, never the request.
+link already sent keeps working. Objects no longer used are deleted from storage after the commit
+(storefront.catalog.cleanup). Callers own the transaction and pass the upload's stream, never the request.
 Files a browser sent straight to S3 (storefront.catalog.direct_uploads) are checked with the same pieces and attached
 through `attach_file` and `put_in_place`, as streamed ones are.
 """
@@ -14,6 +15,7 @@ from sqlalchemy import update
 from werkzeug.utils import secure_filename
 
 from storefront.audit.services import record_admin_action
+from storefront.catalog import cleanup
 from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import ProductFile, ProductKind
 from storefront.catalog.sniffing import HEAD_BYTES, UnsupportedFile, sniff_content_type
@@ -111,14 +113,14 @@ def attach_file(product, stored, actor):
 
 def replace_product_file(file, stream, file_name, max_bytes, actor):
     """Put a new version in place of `file`; entitlements earlier buyers hold to the old version now fetch the new
-    one (same transaction). The old object stays in storage, so a download already under way can finish."""
+    one (same transaction), and the old object is deleted from storage after the commit."""
     return put_in_place(file, _stored(file.product, stream, file_name, max_bytes), actor)
 
 
 def put_in_place(file, stored, actor):
     """Make `file` the version already checked and in storage (`stored`: the ProductFile fields), earlier buyers'
-    entitlements included."""
-    before = _described(file)
+    entitlements included; the old object is deleted from storage after the commit."""
+    before, old_key = _described(file), file.storage_key
     db.session.execute(
         update(DownloadEntitlement)
         .where(DownloadEntitlement.storage_key == file.storage_key)
@@ -127,13 +129,16 @@ def put_in_place(file, stored, actor):
     )
     for name, value in stored.items():
         setattr(file, name, value)
+    cleanup.delete_after_commit(old_key)
     message = f"Replaced {before['file_name']} with {file.file_name}"
     record_admin_action(actor, "product.file_replace", file.product, message, before, _described(file))
     return file
 
 
 def delete_product_file(file, actor):
-    """Stop delivering `file` to new buyers; entitlements already granted keep their copy in storage."""
+    """Stop delivering `file` to new buyers; entitlements already granted keep their copy in storage, and a file
+    nobody holds is deleted from storage after the commit."""
+    cleanup.delete_after_commit(file.storage_key)
     record_admin_action(actor, "product.file_delete", file.product, f"Removed {file.file_name}", _described(file))
     file.product.files.remove(file)
 
@@ -166,6 +171,7 @@ def move_image(image, offset, actor):
 def delete_image(image, actor):
     product = image.product
     record_admin_action(actor, "product.image_delete", product, f"Removed picture {image.id}", {"image_id": image.id})
+    cleanup.delete_picture_after_commit(image)
     product.images.remove(image)
     _number(product.images)
 

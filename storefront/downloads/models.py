@@ -23,7 +23,9 @@ class DownloadEntitlement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id", ondelete="CASCADE"), index=True)
-    storage_key: Mapped[str] = mapped_column(String(300))
+    # Indexed: replacing a product's file moves the entitlements to it, and a file is deleted from storage only once
+    # none points at it (storefront.catalog.cleanup).
+    storage_key: Mapped[str] = mapped_column(String(300), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
     size_bytes: Mapped[int]

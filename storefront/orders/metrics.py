@@ -26,6 +26,7 @@ from storefront.job_records import JobRecord, JobState
 from storefront.mail.models import DeliveryStatus, EmailDelivery
 from storefront.orders.models import Order, OrderItem, PaymentEvent, PaymentEventKind
 from storefront.orders.status import OrderStatus
+from storefront.payments import failures
 from storefront.renders.models import RenderStatus, Rendition
 
 # How each kind of payment event moves revenue; other kinds (a failed charge, a refund asked for) move no money.
@@ -141,13 +142,15 @@ class SalesReport:
 
 @dataclass(frozen=True)
 class ActionCounts:
-    """Things waiting for a person: orders flagged, parcels to send, jobs, emails and renders that failed."""
+    """Things waiting for a person: orders flagged, parcels to send, jobs, emails and renders that failed, and
+    webhook deliveries refused over the last days (storefront.payments.failures.RECENT)."""
 
     attention: int
     unfulfilled: int
     failed_jobs: int
     failed_emails: int
     failed_renders: int
+    failed_webhooks: int
 
 
 def sales_report(period, currency, top=TOP_PRODUCTS):
@@ -159,16 +162,21 @@ def sales_report(period, currency, top=TOP_PRODUCTS):
     return report
 
 
-def _add_money(report):
-    """Sum payment events per day, currency and kind over both periods in one GROUP BY, then fold them."""
+def money_statement(period):
+    """Payment events summed per day, currency and kind over `period` and the one before, in one GROUP BY (a range
+    of the index on payment_events (kind, created_at) per kind)."""
     day = func.date(PaymentEvent.created_at, type_=Date)
-    statement = (
+    return (
         select(day, PaymentEvent.currency, PaymentEvent.kind, func.sum(PaymentEvent.amount_cents))
-        .where(*_within(PaymentEvent.created_at, report.period.previous().start, report.period.end))
+        .where(*_within(PaymentEvent.created_at, period.previous().start, period.end))
         .where(PaymentEvent.kind.in_(list(REVENUE_SIGN)))
         .group_by(day, PaymentEvent.currency, PaymentEvent.kind)
     )
-    for on, currency, kind, cents in db.session.execute(statement):
+
+
+def _add_money(report):
+    """Sum payment events per day, currency and kind over both periods, then fold them."""
+    for on, currency, kind, cents in db.session.execute(money_statement(report.period)):
         if currency != report.currency:
             report.other_currencies.add(currency)
             continue
@@ -183,12 +191,16 @@ def _fold(report, on, kind, cents):
     report.revenue_by_day[on] = report.revenue_by_day.get(on, 0) + REVENUE_SIGN[kind] * cents
 
 
-def _add_order_counts(report):
-    in_current = case((Order.paid_at >= report.period.start, 1))
-    statement = select(func.count(in_current), func.count(Order.id)).where(
-        *_within(Order.paid_at, report.period.previous().start, report.period.end), Order.currency == report.currency
+def order_counts_statement(period, currency):
+    """Orders in `currency` paid in `period`, and in it and the one before (a range of the index on orders.paid_at)."""
+    in_current = case((Order.paid_at >= period.start, 1))
+    return select(func.count(in_current), func.count(Order.id)).where(
+        *_within(Order.paid_at, period.previous().start, period.end), Order.currency == currency
     )
-    current, both = db.session.execute(statement).one()
+
+
+def _add_order_counts(report):
+    current, both = db.session.execute(order_counts_statement(report.period, report.currency)).one()
     report.current.orders, report.previous.orders = current, both - current
 
 
@@ -222,6 +234,7 @@ def action_counts():
         "failed_jobs": _count(JobRecord, JobRecord.state == JobState.FAILED.value),
         "failed_emails": _count(EmailDelivery, EmailDelivery.status == DeliveryStatus.FAILED.value),
         "failed_renders": _count(Rendition, Rendition.status == RenderStatus.FAILED.value),
+        "failed_webhooks": failures.recent_refusals_count(),
     }
     statement = select(*(count.label(name) for name, count in counts.items()))
     return ActionCounts(**db.session.execute(statement).one()._mapping)

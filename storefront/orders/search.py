@@ -123,6 +123,11 @@ def orders_page(order_filter, per_page, after=None, before=None):
     return OrdersPage(rows, cursors[0] if has_previous else None, cursors[-1] if has_next else None)
 
 
+def order_row(number):
+    """The row of the order numbered `number`, (order, paid_cents, refunded_cents) as a page has it; None if none."""
+    return db.session.execute(_rows().where(Order.number == number)).first()
+
+
 def summarise(order_filter):
     """Count and total of every matching order, in one statement (a scan of an index or of the table)."""
     statement = _matching(

@@ -5,32 +5,41 @@ from storefront import jobs
 from storefront.extensions import csrf, db
 from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
-from storefront.payments import bp, dummy
+from storefront.payments import bp, dummy, failures
 from storefront.payments.webhooks import WebhookRejected, handle_event, verify_stripe_event
 
 
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
-    """Stripe's webhook: verify the signature on the raw body, act once per event id, answer fast."""
+    """Stripe's webhook: verify the signature on the raw body, act once per event id, answer fast. Every refusal
+    is noted for the admin's "failed webhooks" page (storefront/payments/failures.py)."""
     secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
     if not secret:
         current_app.logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
+        _note_refusal("STRIPE_WEBHOOK_SECRET is not set", body_size=request.content_length or 0)
         return {"error": "webhooks are not configured"}, 503
     # Stripe's events are a few KiB; an unsigned flood of megabytes is refused before it is read or verified. A
     # chunked body has no Content-Length to check first: it is read only up to the limit, and refused if it fills it.
     max_bytes = 256 * 1024
     request.max_content_length = max_bytes
     if (request.content_length or 0) > max_bytes or len(request.get_data()) >= max_bytes:
+        _note_refusal("payload too large", body_size=request.content_length or max_bytes)
         return {"error": "payload too large"}, 413
     try:
         event = verify_stripe_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
     except WebhookRejected as rejected:
         current_app.logger.warning("rejected a Stripe webhook: %s", rejected)
+        _note_refusal(str(rejected), body=request.get_data())
         return {"error": "invalid signature or payload"}, 400
     handled = handle_event(event, "stripe")
     jobs.commit()
     return {"received": True, "duplicate": not handled}
+
+
+def _note_refusal(reason, **body):
+    failures.record_refusal("stripe", reason, request.remote_addr, **body)
+    db.session.commit()
 
 
 def _dummy_order(session_id):

@@ -1,6 +1,6 @@
 """File storage. Public objects (product images) can be linked directly; private ones (deliverables) never are.
 
-Two backends share one interface (`put`, `exists`, `read`, `public_url`, `presigned_url`), chosen by
+Two backends share one interface (`put`, `exists`, `read`, `delete`, `public_url`, `presigned_url`), chosen by
 STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and `private/`; `s3` (see
 `storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
 after its authorisation check. Only S3 takes uploads straight from the browser (`accepts_direct_uploads`; see
@@ -65,6 +65,10 @@ class LocalStorage:
 
     def read(self, key, public=False):
         return self._path(key, public).read_bytes()
+
+    def delete(self, key, public=False):
+        """Remove the object; an object already gone is no error, so a retried delete succeeds."""
+        self._path(key, public).unlink(missing_ok=True)
 
     def open(self, key, public=False):
         """A binary file object for streaming the object; raises FileNotFoundError when it is missing."""

@@ -81,6 +81,11 @@ class S3Storage:
         bucket, name = self._location(key, public)
         return self.client.get_object(Bucket=bucket, Key=name)["Body"].read()
 
+    def delete(self, key, public=False):
+        """Remove the object; S3 answers a delete of a missing object with success, so a retried delete succeeds."""
+        bucket, name = self._location(key, public)
+        self.client.delete_object(Bucket=bucket, Key=name)
+
     def public_url(self, key):
         bucket, name = self._location(key, public=True)
         if self.public_base_url:

@@ -83,4 +83,8 @@ def test_every_new_admin_url_is_in_the_guarded_list():
         "/admin/orders/N/entitlements/N/reset-count",
         "/admin/orders/N/entitlements/N/extend",
         "/admin/orders/N/renditions/N/render-again",
+        "/admin/orders/N/row",
+        "/admin/jobs",
+        "/admin/jobs/N/run-again",
+        "/admin/webhook-failures",
     } <= urls

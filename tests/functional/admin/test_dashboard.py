@@ -268,7 +268,7 @@ def test_counts_that_need_action_link_to_where_they_are_dealt_with(admin, things
     assert action(page, "unfulfilled") == (1, "/admin/orders?unfulfilled=1")
     assert action(page, "failed-emails") == (1, "/admin/emails")
     assert action(page, "failed-renders") == (1, "/admin/renders")
-    assert action(page, "failed-jobs") == (1, None)  # no admin page lists jobs
+    assert action(page, "failed-jobs") == (1, "/admin/jobs")
 
 
 @pytest.mark.parametrize(

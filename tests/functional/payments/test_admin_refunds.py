@@ -156,3 +156,52 @@ def test_a_confirmed_refund_that_fails_gives_its_money_back_to_the_ledger(paid_o
     order = reload(paid_order)
     assert order.amount_refunded_cents == 0
     assert order.needs_attention
+
+
+def orders_table_row(admin, order):
+    page = admin.get("/admin/orders").get_data(as_text=True)
+    return unescape(page.split(f'<tr id="order-{order.number}"', 1)[1].split("</tr>", 1)[0])
+
+
+def test_an_orders_table_row_with_a_refund_pending_polls_its_own_row(paid_order, admin, fake_checkout):
+    ask(admin, paid_order, "5.00")
+
+    row = orders_table_row(admin, paid_order)
+    response = admin.get(f"/admin/orders/{paid_order.number}/row", headers=HTMX)
+
+    assert f'hx-get="/admin/orders/{paid_order.number}/row" hx-trigger="every 3s" hx-swap="outerHTML"' in row
+    assert "refund pending" in row
+    assert response.status_code == 200
+    fragment = unescape(response.get_data(as_text=True))
+    assert fragment.lstrip().startswith(f'<tr id="order-{paid_order.number}"') and "<html" not in fragment
+    assert 'hx-trigger="every 3s"' in fragment and "refund pending" in fragment
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_the_row_stops_polling_with_the_new_status_and_amounts_once_stripe_confirms(
+    paid_order, admin, webhook, fake_checkout
+):
+    ask(admin, paid_order, "5.00")
+    refunded_by_stripe(webhook, paid_order, 500)
+
+    response = admin.get(f"/admin/orders/{paid_order.number}/row", headers=HTMX)
+
+    assert response.status_code == 286
+    cells = [cell.split(">", 1)[1].strip() for cell in unescape(response.get_data(as_text=True)).split("<td")[1:]]
+    assert "partially refunded" in cells[5]
+    assert cells[7:9] == ["$15.00</td>", "$5.00</td>"]
+    assert "hx-get" not in response.get_data(as_text=True) and "refund pending" not in response.get_data(as_text=True)
+    assert "hx-get" not in orders_table_row(admin, paid_order)
+
+
+def test_a_row_without_a_pending_refund_does_not_poll(paid_order, admin):
+    assert "hx-get" not in orders_table_row(admin, paid_order)
+    assert admin.get(f"/admin/orders/{paid_order.number}/row", headers=HTMX).status_code == 286
+
+
+def test_a_plain_browser_asking_for_a_row_is_sent_to_the_orders_panel(paid_order, admin):
+    response = admin.get(f"/admin/orders/{paid_order.number}/row")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/orders/{paid_order.number}"
+    assert admin.get("/admin/orders/SF-NO-SUCH/row", headers=HTMX).status_code == 404
