@@ -2,6 +2,7 @@
 to install, and nothing half-made is left behind."""
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from storefront.backup import postgres
 from tests.functional.backup.support import backup
@@ -47,3 +48,22 @@ def test_a_pg_dump_older_than_the_server_is_refused(app, app_on, no_tools_but, t
     assert result.exit_code == 1
     assert "pg_dump must be PostgreSQL" in result.output and "9.6.24" in result.output
     assert list(tmp_path.glob("nightly*")) == []
+
+
+def test_the_password_reaches_pg_dump_through_its_environment_not_its_command_line(app, app_on, no_tools_but, tmp_path):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("needs a Postgres server")
+    no_tools_but(pg_dump="pg_dump (PostgreSQL) 99.0")
+    spy = tmp_path / "bin" / "pg_dump"
+    spy.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && { echo "pg_dump (PostgreSQL) 99.0"; exit 0; }\n'
+        f'echo "$@" > {tmp_path}/argv\necho "$PGPASSWORD $PGDATABASE" > {tmp_path}/environment\n'
+    )
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(password="s3cret-word")
+    shop = app_on(url.render_as_string(hide_password=False))
+
+    result = backup(shop, "create", tmp_path / "nightly")
+
+    assert result.exit_code == 0, result.output
+    assert "s3cret-word" not in (tmp_path / "argv").read_text()
+    assert (tmp_path / "environment").read_text().split() == ["s3cret-word", url.database]
