@@ -122,9 +122,17 @@ def register_templates(app):
 
 
 def register_cli(app):
-    from storefront.cli import carts_command, create_admin_command, orders_command, seed_demo_command, storage_command
+    from storefront import cli
 
-    for command in (seed_demo_command, create_admin_command, carts_command, orders_command, storage_command):
+    commands = (
+        cli.seed_demo_command,
+        cli.create_admin_command,
+        cli.carts_command,
+        cli.orders_command,
+        cli.storage_command,
+        cli.backup_command,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

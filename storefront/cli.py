@@ -1,7 +1,10 @@
-"""Command-line tools: `flask seed-demo`, `flask create-admin EMAIL`, maintenance groups, `flask storage prepare`."""
+"""Command-line tools: `flask seed-demo`, `flask create-admin EMAIL`, maintenance groups, `flask storage prepare`,
+`flask backup create|restore|check`."""
 
+import functools
 import os
 import secrets
+from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -11,6 +14,8 @@ from storefront import jobs
 from storefront.accounts import services as accounts
 from storefront.accounts.forms import MIN_PASSWORD_LENGTH
 from storefront.accounts.models import Role
+from storefront.backup import BackupError
+from storefront.backup import services as backups
 from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.demo import DEMO_ADMIN_EMAIL, seed_demo_catalog
 from storefront.extensions import db
@@ -98,3 +103,60 @@ def prepare_storage_command():
         raise click.ClickException("STORAGE_BACKEND is not s3: set STORAGE_BACKEND=s3 and S3_BUCKET first")
     for line in prepare_buckets(get_storage(), current_app.config["BASE_URL"]):
         click.echo(line)
+
+
+@click.group("backup")
+def backup_command():
+    """Back up and restore the database, with a listing of the storage objects (which are not copied)."""
+
+
+def _reporting_backup_errors(command):
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BackupError as refusal:
+            raise click.ClickException(str(refusal)) from None
+
+    return run
+
+
+@backup_command.command("create")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@_reporting_backup_errors
+def create_backup_command(directory):
+    """Write the database and a manifest listing the storage objects to DIRECTORY (a new one; default
+    backups/storefront-<UTC time>)."""
+    directory = directory or backups.default_directory()
+    manifest = backups.create_backup(directory)
+    storage = manifest["storage"]
+    click.echo(f"Backed up the {manifest['database']} database (at {manifest['alembic_revision']}) to {directory}")
+    click.echo(f"{storage['object_count']} storage object(s), {storage['total_bytes']} bytes, listed (not copied).")
+
+
+@backup_command.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@_reporting_backup_errors
+def restore_backup_command(directory, force):
+    """Restore the backup in DIRECTORY into the configured database, in one transaction. Stop the web and worker
+    processes first."""
+    for warning in backups.restore_backup(directory, force=force):
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"Restored {directory}. Run `flask backup check {directory}` to compare storage with its listing.")
+
+
+@backup_command.command("check")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_reporting_backup_errors
+def check_backup_command(directory):
+    """Compare the storage objects listed in the backup in DIRECTORY with what storage holds; fails when any is
+    missing or has another size."""
+    result = backups.check_backup(directory)
+    for key in result.missing:
+        click.echo(f"missing: {key}")
+    for key in result.resized:
+        click.echo(f"size differs: {key}")
+    click.echo(f"{len(result.missing)} missing, {len(result.resized)} with another size, {result.unlisted} not listed.")
+    if not result.ok:
+        raise click.exceptions.Exit(1)

@@ -1,8 +1,8 @@
 """File storage. Public objects (product images) can be linked directly; private ones (deliverables) never are.
 
-Two backends share one interface (`put`, `exists`, `read`, `delete`, `public_url`, `presigned_url`), chosen by
-STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and `private/`; `s3` (see
-`storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
+Two backends share one interface (`put`, `exists`, `read`, `delete`, `public_url`, `presigned_url`,
+`list_objects`), chosen by STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and
+`private/`; `s3` (see `storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
 after its authorisation check. Only S3 takes uploads straight from the browser (`accepts_direct_uploads`; see
 `storefront.catalog.direct_uploads`); local storage receives every upload through the app.
 """
@@ -87,6 +87,15 @@ class LocalStorage:
     @property
     def public_root(self):
         return self.root / "public"
+
+    def list_objects(self):
+        """(key, size in bytes) of every stored object, the key under `public/` or `private/`, in name order. Files
+        still being written (`.part`) are left out."""
+        for folder in ("private", "public"):
+            base = self.root / folder
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and not path.name.endswith(".part"):
+                    yield f"{folder}/{path.relative_to(base).as_posix()}", path.stat().st_size
 
 
 def get_storage():

@@ -157,3 +157,20 @@ class S3Storage:
 
     def _pending(self, key):
         return PENDING_PREFIX + checked_key(key)
+
+    def list_objects(self, page_size=1000):
+        """(key, size in bytes) of every object, named as on local storage (`public/...`, `private/...`), read with
+        list_objects_v2 a page at a time. Unfinished browser uploads (`pending/`) are nobody's files and left out."""
+        for item in self._objects(self.bucket, page_size):
+            if not item["Key"].startswith(PENDING_PREFIX):
+                yield item["Key"], item["Size"]
+        if self.public_bucket:
+            for item in self._objects(self.public_bucket, page_size):
+                yield f"public/{item['Key']}", item["Size"]
+
+    def _objects(self, bucket, page_size):
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, PaginationConfig={"PageSize": page_size}
+        )
+        for page in pages:
+            yield from page.get("Contents", ())
