@@ -2,9 +2,10 @@
 
 Two backends share one interface (`put`, `exists`, `read`, `delete`, `public_url`, `presigned_url`,
 `list_objects`), chosen by STORAGE_BACKEND: `local` keeps both kinds under STORAGE_LOCAL_ROOT, in `public/` and
-`private/`; `s3` (see `storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the downloads blueprint,
-after its authorisation check. Only S3 takes uploads straight from the browser (`accepts_direct_uploads`; see
-`storefront.catalog.direct_uploads`); local storage receives every upload through the app.
+`private/`; `s3` (see `storefront.storage.s3`) keeps them in buckets. A private file leaves storage only through the
+downloads blueprint, after its authorisation check. Only S3 takes uploads straight from the browser
+(`accepts_direct_uploads`; see `storefront.catalog.direct_uploads`); local storage receives every upload through the
+app.
 """
 
 import secrets
