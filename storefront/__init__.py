@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from storefront.assets import register_assets
 from storefront.config import load_config
 from storefront.extensions import csrf, db, limiter, login_manager, migrate
 from storefront.input_guard import register_input_guards
@@ -26,6 +27,7 @@ def create_app(config=None):
         register_extensions,
         register_input_guards,
         register_blueprints,
+        register_assets,
         register_security_headers,
         register_templates,
         register_cli,
@@ -94,6 +96,7 @@ def register_blueprints(app):
     from storefront.downloads.views import bp as downloads_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
+    from storefront.seo import bp as seo_bp
 
     blueprints = (
         catalog_bp,
@@ -105,6 +108,7 @@ def register_blueprints(app):
         accounts_bp,
         account_bp,
         admin_bp,
+        seo_bp,
         health.bp,
         media.bp,
         errors.bp,

@@ -23,6 +23,12 @@ def format_money(amount_minor, currency):
     return f"{symbol}{number}" if symbol else f"{number} {currency.upper()}"
 
 
+def decimal_string(amount_minor, currency):
+    """The amount as a plain decimal in major units, for machines (schema.org prices): (1900, "USD") -> "19.00"."""
+    exponent = minor_unit_exponent(currency)
+    return f"{Decimal(amount_minor).scaleb(-exponent):.{exponent}f}"
+
+
 def parse_major_amount(text, currency):
     """Parse a typed amount such as "12.50" into minor units; raises ValueError with a shopper-readable reason."""
     exponent = minor_unit_exponent(currency)

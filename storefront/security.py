@@ -8,7 +8,8 @@ to read in one screen. The policy allows no inline script or style and no eval, 
 What is private: every page carries the visitor's CSRF token, and its header shows their cart and email, so every
 dynamic response depends on the session. Only static assets and public media may be stored by browsers and
 proxies; everything else is `no-store`, so a shared computer's back button or a proxy never replays someone's
-order page, download redirect or admin screen.
+order page, download redirect or admin screen. The one exception: an anonymous shopper's own browser may keep the
+catalogue and product pages (`private`, revalidated by ETag; see storefront.page_cache for why that is safe).
 """
 
 from urllib.parse import urlsplit
@@ -19,7 +20,10 @@ from storefront.storage import get_storage
 
 # Endpoints whose responses are the same for everyone who may see them and carry their own caching headers
 # (a personalisation preview is `private`: only the browser keeps it).
-PUBLIC_ENDPOINTS = frozenset({"static", "media.public_file", "catalog.preview_image"})
+PUBLIC_ENDPOINTS = frozenset({"static", "media.public_file", "catalog.preview_image", "seo.sitemap", "seo.robots"})
+# Pages an anonymous shopper's browser may keep (never a shared cache): see storefront.page_cache. They stay
+# `no-store` unless the view marked the response `private`, which it does only for anonymous visitors.
+PRIVATELY_CACHED_ENDPOINTS = frozenset({"catalog.index", "catalog.product"})
 # Stripe Checkout is reached by a 303 after our checkout form's POST; Chromium applies form-action to that redirect.
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -42,9 +46,15 @@ def add_security_headers(response):
     response.headers["Content-Security-Policy"] = content_security_policy()
     if current_app.config["PRODUCTION"]:
         response.headers["Strict-Transport-Security"] = HSTS
-    if request.endpoint not in PUBLIC_ENDPOINTS and "no-store" not in response.headers.get("Cache-Control", ""):
+    if not _may_be_stored(response) and "no-store" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _may_be_stored(response):
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return True
+    return request.endpoint in PRIVATELY_CACHED_ENDPOINTS and response.cache_control.private is not None
 
 
 def content_security_policy():

@@ -5,8 +5,10 @@ from storefront.catalog import bp, services
 from storefront.catalog.forms import CatalogFilterForm
 from storefront.extensions import limiter
 from storefront.htmx import render_page_or_fragment
+from storefront.page_cache import cache_for_anonymous
 from storefront.renders.personalisation import values_from
 from storefront.renders.preview import can_preview, etag_of, preview_of, preview_png
+from storefront.seo.services import catalogue_meta, product_meta
 
 INVALID = 422
 # Shared by the preview fragment and its picture, so about one preview a second per address while typing.
@@ -36,8 +38,14 @@ def index():
         return render_page_or_fragment(
             "catalog/index.html", "catalog/_partials/results.html", status=400, form=form, results=None
         )
-    results = services.search_products(_catalog_query(form), current_app.config["CATALOG_PAGE_SIZE"])
-    return render_page_or_fragment("catalog/index.html", "catalog/_partials/results.html", form=form, results=results)
+    query = _catalog_query(form)
+    results = services.search_products(query, current_app.config["CATALOG_PAGE_SIZE"])
+    category = next((found for found in categories if found.slug == query.category_slug), None)
+    page_meta = catalogue_meta(category, query.page)
+    response = render_page_or_fragment(
+        "catalog/index.html", "catalog/_partials/results.html", form=form, results=results, page_meta=page_meta
+    )
+    return cache_for_anonymous(response)
 
 
 def _visible_product(slug, personalised=False):
@@ -52,12 +60,18 @@ def _visible_product(slug, personalised=False):
 
 def _page_context(found, values=None):
     preview = preview_of(found, values or {}) if can_preview(found) else None
-    return {"product": found, "description_html": services.render_description(found.description_md), "preview": preview}
+    return {
+        "product": found,
+        "description_html": services.render_description(found.description_md),
+        "preview": preview,
+        "page_meta": product_meta(found),
+    }
 
 
 @bp.get("/products/<slug>")
 def product(slug):
-    return render_template("catalog/product.html", **_page_context(_visible_product(slug)))
+    page = render_template("catalog/product.html", **_page_context(_visible_product(slug)))
+    return cache_for_anonymous(make_response(page))
 
 
 @bp.get("/products/<slug>/preview")

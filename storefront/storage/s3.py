@@ -19,6 +19,9 @@ from botocore.config import Config
 from storefront.storage import attachment_header, checked_key
 
 PENDING_PREFIX = "pending/"
+# Public objects (product images) never change under their key: an original's key holds a random token and a
+# variant's the image's id, so browsers and CDNs may keep them for a year without asking again.
+PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 MISSING_OBJECT = {"404", "NoSuchKey", "NotFound"}
 
 
@@ -58,13 +61,15 @@ class S3Storage:
         return self.bucket, f"{'public' if public else 'private'}/{key}"
 
     def put(self, key, data, content_type, public=False):
-        """Store `data` (bytes, or a binary file object streamed in parts) under `key` with its content type; returns
-        the key. S3 shows a whole object or none, so a failed upload leaves nothing half-written."""
+        """Store `data` (bytes, or a binary file object streamed in parts) under `key` with its content type (and,
+        when public, a year's immutable Cache-Control, which S3 sends with every GET); returns the key. S3 shows a
+        whole object or none, so a failed upload leaves nothing half-written."""
         bucket, name = self._location(key, public)
+        extra = {"ContentType": content_type, **({"CacheControl": PUBLIC_CACHE_CONTROL} if public else {})}
         if isinstance(data, bytes | bytearray):
-            self.client.put_object(Bucket=bucket, Key=name, Body=data, ContentType=content_type)
+            self.client.put_object(Bucket=bucket, Key=name, Body=data, **extra)
         else:
-            self.client.upload_fileobj(data, bucket, name, ExtraArgs={"ContentType": content_type})
+            self.client.upload_fileobj(data, bucket, name, ExtraArgs=extra)
         return key
 
     def exists(self, key, public=False):
@@ -147,6 +152,8 @@ class S3Storage:
         bucket, name = self._location(key, public)
         source = {"Bucket": self.bucket, "Key": self._pending(pending_key)}
         extra = {"ContentType": content_type, "MetadataDirective": "REPLACE"}
+        if public:
+            extra["CacheControl"] = PUBLIC_CACHE_CONTROL
         self.client.copy(source, bucket, name, ExtraArgs=extra)
         self.discard(pending_key)
         return key

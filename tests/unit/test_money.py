@@ -1,6 +1,6 @@
 import pytest
 
-from storefront.money import format_money, parse_major_amount
+from storefront.money import decimal_string, format_money, parse_major_amount
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,11 @@ def test_typed_amounts_become_minor_units(typed, currency, minor):
 def test_unusable_amounts_are_refused_with_a_reason(typed, currency, reason):
     with pytest.raises(ValueError, match=reason):
         parse_major_amount(typed, currency)
+
+
+def test_decimal_string_is_the_plain_major_amount_machines_read():
+    assert [decimal_string(1900, "USD"), decimal_string(5, "EUR"), decimal_string(1200, "JPY")] == [
+        "19.00",
+        "0.05",
+        "1200",
+    ]

@@ -63,6 +63,18 @@ def test_the_s3_backend_is_chosen_by_configuration(tmp_path):
     assert config["S3_REGION"] == "eu-west-1"
 
 
+def test_product_images_are_cached_for_a_year_and_private_files_not_at_all(s3_app, s3):
+    storage = get_storage()
+
+    storage.put("products/guide/guide.pdf", GUIDE_PDF, "application/pdf")
+    storage.put("products/guide/cover.jpg", b"JPEG", "image/jpeg", public=True)
+
+    public = s3.head_object(Bucket=s3_app.config["S3_PUBLIC_BUCKET"], Key="products/guide/cover.jpg")
+    assert public["CacheControl"] == "public, max-age=31536000, immutable"
+    private = s3.head_object(Bucket=s3_app.config["S3_BUCKET"], Key="private/products/guide/guide.pdf")
+    assert "CacheControl" not in private
+
+
 def test_private_files_go_to_the_private_bucket_and_images_to_the_public_one(s3_app, s3):
     storage = get_storage()
 
