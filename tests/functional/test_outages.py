@@ -2,9 +2,12 @@
 so); a shop whose database is unreachable answers a plain 503 page."""
 
 import pytest
-from sqlalchemy import select
+from flask_sqlalchemy.session import Session
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from storefront import create_app
+from storefront.cart.models import CartItem
 from storefront.extensions import db
 from storefront.job_records import JobRecord, JobState
 from storefront.orders.status import OrderStatus
@@ -86,3 +89,19 @@ def test_a_form_post_while_the_database_is_unreachable_answers_503(shop_without_
     response = shop_without_database.test_client().post("/cart/add", data={"product_id": 1, "quantity": 1})
 
     assert response.status_code == 503
+
+
+def test_a_database_lost_at_commit_writes_nothing_and_the_next_request_works(client, monkeypatch):
+    product = physical(title="Harbour at dusk")
+    real_commit = Session.commit
+
+    def lost(session):
+        monkeypatch.setattr(Session, "commit", real_commit)
+        raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Session, "commit", lost)
+    response = client.post("/cart/add", data={"product_id": product.id, "quantity": 1})
+
+    assert response.status_code == 503
+    assert db.session.scalar(select(func.count(CartItem.id))) == 0
+    assert "Harbour at dusk" in page_text(client.get("/"))
