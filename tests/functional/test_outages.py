@@ -105,3 +105,10 @@ def test_a_database_lost_at_commit_writes_nothing_and_the_next_request_works(cli
     assert response.status_code == 503
     assert db.session.scalar(select(func.count(CartItem.id))) == 0
     assert "Harbour at dusk" in page_text(client.get("/"))
+
+
+def test_login_guessing_is_still_throttled_in_memory_while_redis_is_down(browser):
+    customer = make_user(email="ada@example.com")
+    guesses = [browser.log_in(customer, password="wrong password").status_code for _ in range(11)]
+
+    assert guesses == [422] * 10 + [429]
