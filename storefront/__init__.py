@@ -11,6 +11,7 @@ from storefront.assets import register_assets
 from storefront.config import load_config
 from storefront.extensions import csrf, db, limiter, login_manager, migrate
 from storefront.input_guard import register_input_guards
+from storefront.outage import register_outage_handling
 from storefront.security import register_security_headers
 
 
@@ -28,6 +29,7 @@ def create_app(config=None):
         register_input_guards,
         register_blueprints,
         register_assets,
+        register_outage_handling,
         register_security_headers,
         register_templates,
         register_cli,
@@ -63,6 +65,10 @@ def register_extensions(app):
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Redis down: count in this process's memory meanwhile, and never let the throttle break a page.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     limiter.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

@@ -22,6 +22,12 @@ def database_state():
 
 @bp.get("/healthz")
 def healthz():
-    database = database_state()
-    body = {"status": "ok" if database == "ok" else "down", "database": database, "redis": redis_state()}
-    return jsonify(body), 200 if database == "ok" else 503
+    """200 with status "ok", or "degraded" while Redis is down: the shop still sells then (jobs wait as records
+    for the sweep), so the router must keep the dyno. 503 with status "down" while the database is unreachable:
+    nothing works without it, and a restart or another instance may help."""
+    database, redis = database_state(), redis_state()
+    if database != "ok":
+        status = "down"
+    else:
+        status = "degraded" if redis == "down" else "ok"
+    return jsonify({"status": status, "database": database, "redis": redis}), 503 if status == "down" else 200

@@ -8,7 +8,7 @@ answerable from the database. Jobs are named by dotted path so the web process n
 run; their arguments are ids, never secrets (they are stored and shown in the worker's log).
 """
 
-from flask import current_app
+from flask import current_app, g
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
@@ -24,6 +24,8 @@ from storefront.job_records import JobRecord, JobState
 # The default queue (JOB_QUEUE): the app enqueues to it, worker.py and RQ's cron scheduler use it.
 QUEUE_NAMES = ("default",)
 RUN_RECORDED_JOB = "storefront.jobs.run_recorded_job"
+# Set on `g` when work recorded in this app context could not be queued (storefront.outage tells the shopper).
+QUEUE_DELAYED = "storefront.queue_delayed"
 # RQ states after which the job will not run again by itself.
 TERMINAL = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
@@ -157,6 +159,7 @@ def dispatch(record_id, key, func_path, args):
         current_app.logger.warning(
             "could not queue %s (job record %s): %s; the sweep will queue it", func_path, record_id, error
         )
+        g.setdefault(QUEUE_DELAYED, True)
     except Exception:  # noqa: BLE001 (the record is durable: anything else is logged in full and swept later)
         current_app.logger.exception("could not queue %s (job record %s); the sweep will", func_path, record_id)
 
