@@ -9,10 +9,10 @@ import pytest
 import sentry_sdk
 from sentry_sdk.integrations.flask import FlaskIntegration
 
-from storefront import create_app
+from storefront import create_app, jobs
 from storefront.config import load_config
 from storefront.extensions import db
-from storefront.logs import JsonFormatter
+from storefront.logs import JsonFormatter, bind_order
 from storefront.orders.models import Order
 from storefront.refunds.services import Actor, RefundRequest, issue_refund
 from tests.conftest import TEST_SETTINGS
@@ -103,6 +103,23 @@ def test_a_job_logs_with_the_id_of_the_request_that_queued_it(client, rq_queue, 
     ]
 
 
+def failing_job(order_id):
+    """A job that names its order and then fails (queued by dotted path below)."""
+    bind_order(db.session.get(Order, order_id).number)
+    raise RuntimeError("the printer is on fire")
+
+
+def test_a_failed_job_says_so_with_its_order_number(client, events):
+    order = place_with_id(client, ebook(), "place-0002")
+
+    jobs.enqueue_after_commit("tests.functional.test_logs.failing_job", order.id, job_id=f"fail-{order.id}")
+    jobs.commit()
+
+    [(message, _)] = events("job failed")
+    assert message.startswith("job failed: tests.functional.test_logs.failing_job (record ")
+    assert message.endswith(f", order {order.number}): RuntimeError")
+
+
 def _record_of(order):
     from storefront.job_records import JobRecord
 
@@ -131,7 +148,9 @@ def test_placing_paying_refunding_and_emailing_each_log_one_line(client, events)
     assert not [message for message in messages if GUEST_EMAIL in message]
 
 
-def test_the_stripe_sdk_logs_only_warnings(app):
+def test_the_stripe_sdk_logs_only_warnings(app, caplog):
+    caplog.set_level(logging.INFO)  # the shop's own INFO lines are wanted
+
     assert not logging.getLogger("stripe").isEnabledFor(logging.INFO)
     assert logging.getLogger("stripe").isEnabledFor(logging.WARNING)
 
