@@ -1,6 +1,5 @@
 """Storefront: a self-hostable web shop. `create_app` builds the Flask app from a list of register steps."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -40,8 +39,10 @@ def create_app(config=None):
 
 
 def register_logging(app):
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from storefront.logs import configure_logging, init_sentry
+
+    configure_logging(app)
+    init_sentry(app)
     if app.config["REDIS_URL"] is None and not app.testing:
         app.logger.info("REDIS_URL not set: background jobs run in-process in the web app (no worker needed)")
         register_in_process_periodic_jobs(app)

@@ -268,6 +268,15 @@ def _production_settings(environ):
     }
 
 
+def _log_settings(environ, production):
+    """LOG_FORMAT: json (one object a line, production's default) or text (readable, the local default)."""
+    log_format = environ.get("LOG_FORMAT", "json" if production else "text").strip().lower()
+    if log_format not in {"json", "text"}:
+        raise ConfigError(f"LOG_FORMAT must be json or text (got {log_format!r})")
+    # Errors go to Sentry only when a DSN is given; nothing is initialised (or sent) otherwise.
+    return {"LOG_FORMAT": log_format, "SENTRY_DSN": environ.get("SENTRY_DSN", "").strip() or None}
+
+
 def _engine_options(database_url):
     if database_url.startswith("sqlite"):
         # Two gunicorn workers write to one file: wait for the lock instead of failing at once.
@@ -322,6 +331,7 @@ def load_config(environ=None, instance_path="instance"):
         **_mail_settings(environ),
         **_job_settings(environ),
         **_production_settings(environ),
+        **_log_settings(environ, production),
     }
     problem = production_problem(config) if production else None
     if problem:

@@ -1,6 +1,9 @@
-"""Friendly error pages. htmx requests get the bare message so it can be swapped in place."""
+"""Friendly error pages, never a traceback. htmx requests get the bare message; for the statuses in RETARGETED it is
+sent to the page's message area (`#messages` in base.html, swapped because base.html's htmx responseHandling swaps
+these codes), so a failed button or poll says what happened instead of doing nothing. A 400 stays swapped in place,
+as forms show it. Pages for server errors show the request id, which is in the log line of the failure."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -18,9 +21,20 @@ MESSAGES = {
 }
 
 
+# Keep in step with the "swap" rule in base.html's htmx-config.
+RETARGETED = {403, 404, 405, 413, 429, 500}
+MESSAGE_AREA = "#messages"
+
+
 def _render_error(status, title, message):
     template = "errors/_message.html" if is_htmx() else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    context = {"status": status, "title": title, "message": message, "request_id": g.get("request_id")}
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    if is_htmx() and status in RETARGETED:
+        response.headers["HX-Retarget"] = MESSAGE_AREA
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @bp.app_errorhandler(CSRFError)
@@ -47,12 +61,15 @@ def _human_size(size):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error):
-    page, status = _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
+    response = _render_error(error.code, error.name, MESSAGES.get(error.code, error.description))
     # Keep the headers the error carries, such as Allow on a 405 and Retry-After on a 429.
-    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
-    return page, status, headers
+    for name, value in error.get_headers():
+        if name != "Content-Type":
+            response.headers[name] = value
+    return response
 
 
 @bp.app_errorhandler(500)
 def server_error(_error):
+    """Flask has already logged the exception (with this request's id); the page shows the id, not the trace."""
     return _render_error(500, "Something went wrong", "Sorry, something went wrong on our side. Please try again.")

@@ -17,7 +17,9 @@ from rq.job import JobStatus
 from sqlalchemy import update
 from werkzeug.utils import import_string
 
+from storefront import logs
 from storefront.clock import utcnow
+from storefront.events_log import events
 from storefront.extensions import db
 from storefront.job_records import JobRecord, JobState
 
@@ -166,7 +168,7 @@ def dispatch(record_id, key, func_path, args):
 
 def _enqueue_record(queue, record_id, key, func_path, args):
     description = f"{func_path}({', '.join(map(repr, args))}) [job record {record_id}]"
-    options = {"job_id": key, "retry": _retry(), "description": description, "unique": True}
+    options = {"job_id": key, "retry": _retry(), "description": description, "unique": True, "meta": _log_meta()}
     try:
         queue.enqueue(RUN_RECORDED_JOB, record_id, **options)
     except DuplicateJobError:
@@ -174,6 +176,12 @@ def _enqueue_record(queue, record_id, key, func_path, args):
         # A copy still queued or running is left alone; it re-reads the database and covers this record.
         if _drop_if_over(queue, key):
             queue.enqueue(RUN_RECORDED_JOB, record_id, **options)
+
+
+def _log_meta():
+    """The enqueuing request's id travels in RQ's job meta (never in the job's arguments) to the worker's lines."""
+    request_id = logs.current_request_id()
+    return {"request_id": request_id} if request_id else {}
 
 
 def _drop_if_over(queue, job_id):
@@ -199,7 +207,17 @@ def _run_in_process(record_id):
 def run_recorded_job(record_id):
     """Run the job a record names and mark it done; a failure is noted on the record and re-raised (RQ retries).
 
-    The job itself is idempotent, so a record run twice (by a retry, or the sweep after a lost worker) is safe."""
+    The job itself is idempotent, so a record run twice (by a retry, or the sweep after a lost worker) is safe.
+    Its log lines carry the id of the request that queued it, and end with one "job done" or "job failed" line."""
+    job = get_current_job()
+    tokens = logs.bind(job.meta.get("request_id") if job is not None else logs.current_request_id())
+    try:
+        _run_record(record_id)
+    finally:
+        logs.unbind(tokens)
+
+
+def _run_record(record_id):
     record = db.session.get(JobRecord, record_id)
     if record is None or record.state == JobState.DONE:
         db.session.rollback()
@@ -212,8 +230,16 @@ def run_recorded_job(record_id):
     except Exception as error:
         rollback()
         _note_failure(record_id, error)
+        events.warning(
+            "job failed: %s (record %s, order %s): %s", func_path, record_id, _order_label(), type(error).__name__
+        )
         raise
     finish_record(record_id, JobState.DONE)
+    events.info("job done: %s (record %s, order %s)", func_path, record_id, _order_label())
+
+
+def _order_label():
+    return logs.order_number_var.get() or "-"
 
 
 def _note_failure(record_id, error):

@@ -3,6 +3,7 @@
 from storefront import jobs
 from storefront.downloads.services import grant_entitlements
 from storefront.extensions import db
+from storefront.logs import bind_order
 from storefront.orders.models import Order
 
 
@@ -11,5 +12,6 @@ def grant_entitlements_job(order_id):
     order = db.session.get(Order, order_id)
     if order is None:
         return
+    bind_order(order.number)
     grant_entitlements(order)
     jobs.commit()

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from storefront.account import emails as change_emails
 from storefront.accounts import emails as account_emails
 from storefront.clock import utcnow
+from storefront.events_log import events, mask_email
 from storefront.extensions import db
+from storefront.logs import bind_order
 from storefront.mail import render_email, send_email
 from storefront.mail.models import DeliveryStatus, EmailDelivery
 from storefront.orders.models import Order
@@ -109,6 +111,7 @@ def deliver_email(delivery_id, secrets=None):
     if delivery is None or delivery.status == DeliveryStatus.SENT:
         db.session.rollback()
         return
+    _bind_order(delivery)
     try:
         secrets = secrets or _mint_secrets(delivery)
         send_email(_render(delivery, secrets))
@@ -123,7 +126,16 @@ def deliver_email(delivery_id, secrets=None):
     delivery.status = DeliveryStatus.SENT.value
     delivery.sent_at = utcnow()
     delivery.last_error = None
+    kind, recipient = delivery.kind, mask_email(delivery.to_address)
     db.session.commit()
+    events.info("email sent: %s to %s", kind, recipient)
+
+
+def _bind_order(delivery):
+    order_id = (delivery.context or {}).get("order_id")
+    order = db.session.get(Order, order_id) if order_id else None
+    if order is not None:
+        bind_order(order.number)
 
 
 def _mint_secrets(delivery):

@@ -14,6 +14,7 @@ from storefront.cart.models import CartItem
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.downloads.services import revoke_entitlements
+from storefront.events_log import events
 from storefront.extensions import db
 from storefront.jobs import enqueue_after_commit
 from storefront.mail import queue_email
@@ -102,6 +103,7 @@ def place_order(review, email, user=None, gateway="dummy", cart_id=None):
     )
     _insert_with_unique_number(order)
     record_event(order, "Order placed; waiting for payment.", to_status=OrderStatus.PENDING)
+    events.info("order placed: %s, %s, %s", order.number, format_money(order.total_cents, order.currency), gateway)
     return order
 
 
@@ -205,6 +207,7 @@ def _check_late_payment(order, old):
 
 
 def _on_paid(order, old):
+    events.info("order paid: %s, %s", order.number, format_money(order.total_cents, order.currency))
     order.paid_at = utcnow()
     _check_late_payment(order, old)
     if order.cart_id is not None:

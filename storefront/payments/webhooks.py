@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront import jobs
+from storefront.events_log import events
 from storefront.extensions import db
 from storefront.integers import MAX_ID, parse_int
 from storefront.money import format_money
@@ -71,7 +72,9 @@ def handle_event(event, provider):
     Call it before changing anything in the session: a duplicate delivery rolls the session back.
     """
     if not _first_delivery(provider, event):
+        events.info("webhook %s %s (%s): already handled", event["type"], event["id"], provider)
         return False
+    events.info("webhook %s %s (%s)", event["type"], event["id"], provider)
     handler = HANDLERS.get(event["type"])
     if handler is not None:
         handler(event["data"]["object"], provider, event["id"])
@@ -238,6 +241,7 @@ def on_charge_refunded(charge, provider, event_id):
     )
     refunds.settle_pending_refunds(order.id, new_refund)
     orders.record_event(order, "A refund was issued by the payment provider.")
+    events.info("order refunded: %s, %s", order.number, format_money(new_refund, order.currency))
     orders.apply_refunds(order)
 
 

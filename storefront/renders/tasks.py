@@ -7,6 +7,7 @@ from storefront import jobs
 from storefront.catalog.models import Product, ProductImage
 from storefront.downloads.services import grant_file, notify_if_all_ready
 from storefront.extensions import db
+from storefront.logs import bind_order
 from storefront.renders.models import RenderStatus, Rendition
 from storefront.renders.services import make_variants
 from storefront.renders.templates import get_template
@@ -31,6 +32,7 @@ def render_order_item(rendition_id):
     rendition = db.session.get(Rendition, rendition_id)
     if rendition is None or rendition.status == RenderStatus.DONE:
         return
+    bind_order(rendition.order_item.order.number)
     _set_progress(rendition, 10, attempt=True)
     try:
         _render_store_and_grant(rendition)
