@@ -25,6 +25,7 @@ class JobRecord(db.Model):
     __table_args__ = (
         CheckConstraint("state IN ('pending', 'done', 'failed')", name="state_known"),
         Index("ix_job_records_state_created", "state", "created_at"),
+        Index("ix_job_records_state_finished", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,10 @@
-"""Admin: background jobs that failed after every retry, with a button to run one again."""
+"""Admin: how background work stands per job kind, and the jobs that failed after every retry, with a button to run
+one again."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from storefront import failed_jobs, jobs
+from storefront import failed_jobs, jobs, queue_status
 from storefront.admin import bp
 from storefront.extensions import db
 from storefront.integers import page_number
@@ -13,7 +14,8 @@ from storefront.job_records import JobRecord
 @bp.get("/jobs")
 def failed_jobs_page():
     page = request.args.get("page", 1, type=page_number)
-    return render_template("admin/jobs.html", failed=failed_jobs.failed_jobs_page(page))
+    failed = failed_jobs.failed_jobs_page(page)
+    return render_template("admin/jobs.html", failed=failed, summary=queue_status.queue_summary())
 
 
 @bp.post("/jobs/<int:record_id>/run-again")
