@@ -35,8 +35,10 @@ def admin(app):
 def record(state, func_path=WORK, finished_ago=None, key=None):
     finished_at = utcnow() - finished_ago if finished_ago is not None else None
     key = key or f"{func_path.rsplit('.', 1)[-1]}-{state}-{utcnow().timestamp()}"
-    db.session.add(JobRecord(job_key=key, func_path=func_path, args=[7], state=state, finished_at=finished_at))
+    job_record = JobRecord(job_key=key, func_path=func_path, args=[7], state=state, finished_at=finished_at)
+    db.session.add(job_record)
     db.session.commit()
+    return job_record
 
 
 def summary_row(page, func_path):
@@ -114,3 +116,27 @@ def test_with_redis_unreachable_the_page_answers_with_the_note(app, admin):
     assert unescape(REDIS_DOWN_NOTE) in unescape(page)
     assert summary_row(page, WORK)["queued"] == "—"
     assert "work-9" in page and "Run again" in page
+
+
+def always_fails(*args):
+    """The job that gives up after every retry."""
+    raise RuntimeError("no luck")
+
+
+def test_a_job_waiting_to_run_later_is_counted_as_waiting_to_retry(admin, rq_queue):
+    later = record(JobState.PENDING.value, key="work-later")
+    rq_queue.enqueue_in(timedelta(minutes=5), jobs.RUN_RECORDED_JOB, later.id, job_id="work-later")
+
+    work = summary_row(page_of(admin), WORK)
+
+    assert (work["queued"], work["scheduled"], work["pending"]) == ("0", "1", "1")
+
+
+def test_a_job_that_failed_every_retry_is_counted_failed_in_the_records_and_the_queue(admin, rq_queue, run_worker):
+    jobs.enqueue_after_commit(f"{__name__}.always_fails", 7, job_id="fails-7")
+    jobs.commit()
+    run_worker()
+
+    failing = summary_row(page_of(admin), f"{__name__}.always_fails")
+
+    assert (failing["pending"], failing["queued"], failing["rq_failed"], failing["failed"]) == ("0", "0", "1", "1")
