@@ -232,7 +232,8 @@ def notes(results, settings):
         "other work on the machine lowers every number, so compare ratios to hello world rather than raw req/s"
     ]
     if not settings.use_wrk:
-        found.append("wrk is not installed: the Python http.client loop ran instead, so req/s say little")
+        why = "wrk is not installed" if load.wrk_version() is None else "--python-load"
+        found.append(f"the Python http.client loop ran instead of wrk ({why}), so req/s say little")
     if not settings.redis_url:
         found.append("no REDIS_URL: the app ran without Redis or a worker, and not in production mode")
     if settings.smoke:
