@@ -55,4 +55,3 @@ def test_a_worker_benchmark_that_prints_no_json_object_is_an_error_in_the_result
 
     assert found["error"] == "bench/worker.py exited 3 without a JSON object"
     assert "boom" in found["stderr"]
-
