@@ -1,39 +1,35 @@
-"""The admin orders table at 100 000 orders on Postgres: seeds them with COPY, times each filtered page and the CSV
-export through the app, and EXPLAINs the statements a page runs. Not run by CI.
+"""The admin orders table at 100 000 orders on Postgres: builds the benchmark data set (bench/dataset.py), times each
+filtered page and the CSV export through the app, and EXPLAINs the statements a page runs. Not run by CI.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1/sf_orders_bench .venv/bin/python bench/orders_table.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1/sf_orders_bench .venv/bin/python -m bench.orders_table
 
-The database's name must contain "bench": its tables are dropped and rebuilt by the migrations. ORDERS and RUNS
-(timed requests per URL, the median is printed) are read from the environment.
+The database's name must contain "bench": its tables are dropped and rebuilt by the migrations. ORDERS (default
+100 000) and RUNS (timed requests per URL, the median is printed) are read from the environment, and the data set's
+other sizes from its BENCH_* variables. bench/run measures the same pages under gunicorn and wrk.
 """
 
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta
+from dataclasses import replace
 
-from flask_migrate import upgrade
-from sqlalchemy import event, make_url, text
+from sqlalchemy import event, make_url
 
-from storefront import create_app
-from storefront.accounts.models import Role
-from storefront.accounts.services import register_user
+from bench.dataset import (
+    ADMIN_EMAIL,
+    PASSWORD,
+    NotABenchDatabase,
+    Sizes,
+    bench_app,
+    build,
+    checked_url,
+    ensure_database,
+)
 from storefront.extensions import db
 
 ORDERS = int(os.environ.get("ORDERS", "100000"))
 RUNS = int(os.environ.get("RUNS", "5"))
-ADMIN = ("bench-admin@example.com", "correct horse battery staple")
-STATUSES = ["paid"] * 55 + ["fulfilled"] * 25 + ["processing"] * 3 + ["pending"] * 5 + ["canceled"] * 4
-STATUSES += ["expired"] * 3 + ["refunded"] * 3 + ["partially_refunded"] * 2
-KINDS = ["digital"] * 6 + ["physical"] * 3 + ["mixed"]
-NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra", "Barbara Liskov"]
-ORDER_COLUMNS = (
-    "number, email, status, currency, subtotal_cents, discount_cents, shipping_cents, tax_cents, total_cents, "
-    "requires_shipping, kind, holds_stock, shipping_name, gateway, expires_at, created_at, needs_attention, updated_at"
-)
-EVENT_COLUMNS = "order_id, kind, amount_cents, currency, provider, provider_object_id, created_at"
 PAGES = [
     "/admin/orders",
     "/admin/orders?status=paid",
@@ -53,26 +49,23 @@ PAGES = [
 
 
 def main():
-    url = make_url(os.environ.get("DATABASE_URL", ""))
-    if url.get_backend_name() != "postgresql" or "bench" not in (url.database or ""):
+    try:
+        url = checked_url(os.environ.get("DATABASE_URL", ""))
+    except NotABenchDatabase as refused:
+        sys.exit(f"bench.orders_table: {refused}")
+    if make_url(url).get_backend_name() != "postgresql":
         sys.exit("Set DATABASE_URL to a Postgres database whose name contains 'bench' (its tables are dropped).")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "REDIS_URL": None})
+    ensure_database(url)
+    storage = os.environ.get("STORAGE_LOCAL_ROOT") or f"instance/bench-storage/{make_url(url).database}"
+    app = bench_app(url, storage, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
-        rebuild_schema()
-        seconds = timed(seed)
-        print(f"seeded {ORDERS:,} orders (and their payment events) in {seconds:.1f}s\n")
+        seconds = timed(build, replace(Sizes.from_env(os.environ), orders=ORDERS))
+        print(f"built the data set with {ORDERS:,} orders (and their payment events) in {seconds:.1f}s\n")
         client = logged_in(app)
         time_pages(client)
         time_deep_pages(client)
         time_export(client)
         explain_pages(client)
-
-
-def rebuild_schema():
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
 
 
 def timed(function, *args):
@@ -81,68 +74,9 @@ def timed(function, *args):
     return time.perf_counter() - started
 
 
-def seed():
-    """Orders over the last two years with COPY, one charge per paid order and a refund on the refunded ones."""
-    rng = random.Random(10)
-    start = datetime(2025, 1, 1)
-    orders = [order_values(rng, n, start + timedelta(minutes=10 * n + rng.random())) for n in range(ORDERS)]
-    with db.engine.begin() as connection:
-        copy_rows(connection, "orders", ORDER_COLUMNS, orders)
-        connection.execute(text(CHARGES_SQL))
-        connection.execute(text(REFUNDS_SQL))
-        connection.execute(text("ANALYZE orders; ANALYZE payment_events"))
-    register_user(ADMIN[0], ADMIN[1], terms_version="bench", role=Role.ADMIN)
-    db.session.commit()
-
-
-CHARGES_SQL = """
-INSERT INTO payment_events (order_id, kind, amount_cents, currency, provider, provider_object_id, created_at)
-SELECT id, 'charge_succeeded', total_cents, currency, 'dummy', 'ch_' || id, created_at FROM orders
-WHERE status NOT IN ('pending', 'canceled', 'expired', 'failed')"""
-REFUNDS_SQL = """
-INSERT INTO payment_events (order_id, kind, amount_cents, currency, provider, provider_object_id, created_at)
-SELECT id, 'refund_succeeded', CASE WHEN status = 'refunded' THEN total_cents ELSE total_cents / 2 END, currency,
-       'dummy', 're_' || id, created_at FROM orders WHERE status IN ('refunded', 'partially_refunded')"""
-
-
-def order_values(rng, n, placed):
-    kind = rng.choice(KINDS)
-    shipping = kind != "digital"
-    subtotal = rng.randrange(500, 30000)
-    shipping_cents = 500 if shipping else 0
-    status = rng.choice(STATUSES)
-    return (
-        f"SF-2026-{'B' if n % 2 else 'C'}{n:07d}",
-        f"customer{rng.randrange(20000)}@example.com",
-        status,
-        "USD",
-        subtotal,
-        0,
-        shipping_cents,
-        0,
-        subtotal + shipping_cents,
-        shipping,
-        kind,
-        False,
-        rng.choice(NAMES) if shipping else None,
-        "dummy",
-        placed + timedelta(hours=1),
-        placed,
-        rng.random() < 0.005,
-        placed,
-    )
-
-
-def copy_rows(connection, table, columns, rows):
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def logged_in(app):
     client = app.test_client()
-    response = client.post("/account/login", data={"email": ADMIN[0], "password": ADMIN[1]})
+    response = client.post("/account/login", data={"email": ADMIN_EMAIL, "password": PASSWORD})
     assert response.status_code in (302, 303), response.status_code
     return client
 
