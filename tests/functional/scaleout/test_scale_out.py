@@ -23,23 +23,15 @@ from storefront.orders.status import OrderStatus
 from storefront.periodic import PERIODIC_JOBS
 from storefront.renders.models import Rendition
 from tests import stripe_fake
-from tests.factories import DEFAULT_PASSWORD, make_product, make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.functional.downloads.support import GUIDE_PDF, ebook, entitlements_of
 from tests.functional.payments.support import payment_events, reload
-from tests.functional.renders.support import STAR_MAP_FIELD
+from tests.functional.renders.support import STAR_MAP_FIELD, personalised_star_map
 from tests.functional.scaleout.support import Browser, alternate, wait_until
 
 WEBHOOK = "/payments/stripe/webhook"
 DOWNLOAD_LINK = re.compile(r'href="(/downloads/[^"/?]+)"')
 HELD_JOB = "tests.functional.mail.support.held_job"
-
-
-def star_map():
-    product = make_product(title="Personalised Star Map", price_cents=1900, with_image=False)
-    product.render_template = "certificate_pdf"
-    product.buyer_fields = [STAR_MAP_FIELD]
-    db.session.commit()
-    return product
 
 
 def check_out(browser, via, email):
@@ -100,7 +92,7 @@ def assert_each_ran_once(shop, mark):
 
 def test_a_shopper_switching_servers_on_every_request_keeps_cart_login_and_files(s3_app, shop, s3):
     user = make_user()
-    book, poster = ebook(), star_map()
+    book, poster = ebook(), personalised_star_map()
     browser, mark = Browser(shop.servers), shop.mark()
 
     assert book.title in browser.get("A", "/").text
