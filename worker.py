@@ -1,5 +1,5 @@
 """The RQ worker process (Procfile `worker`): works on the app's queue (JOB_QUEUE) with RQ's scheduler (for
-retries with back-off) and, in a child process, exactly one RQ cron scheduler for the periodic jobs in
+retries with back-off) and, in a child process, an RQ cron scheduler for the periodic jobs in
 storefront/cron.py. Every worker may run one: a lease in Redis lets only one of them enqueue at a time
 (storefront/cron_lease.py), so scaling workers never schedules a periodic job twice. RUN_CRON=0 leaves it out.
 
