@@ -1,8 +1,9 @@
 """Runs the background processes inside the web dyno when WORKER_IN_WEB=1 (see gunicorn.conf.py, which starts it).
 
-It keeps exactly one RQ worker (`worker.py`, with RQ's scheduler for retries) and exactly one RQ cron scheduler
-(`rq cron storefront.cron`) running: a child that exits unexpectedly is started again after a back-off (1 s,
-doubling to 60 s; reset once it has stayed up a minute). SIGTERM or SIGINT stops it cleanly: each child gets one
+It keeps exactly one RQ worker (`worker.py`, with RQ's scheduler for retries) and one RQ cron scheduler
+(`python -m storefront.cron_lease`, which enqueues only while it holds the queue's lease, so several web dynos doing
+this schedule each periodic job once) running: a child that exits unexpectedly is started again after a back-off
+(1 s, doubling to 60 s; reset once it has stayed up a minute). SIGTERM or SIGINT stops it cleanly: each child gets one
 SIGTERM (the worker's warm shutdown finishes its job), is waited for up to STOP_SECONDS, then killed.
 
 The children run in their own session, so a platform's SIGTERM to the dyno's process group reaches them once,
@@ -28,7 +29,7 @@ TICK_SECONDS = 0.5
 def commands():
     """The processes to keep running, by name: the worker (without its own cron child) and the one cron."""
     worker_env = {**os.environ, "RUN_CRON": "0"}
-    cron = [sys.executable, "-m", "rq.cli", "cron", "storefront.cron", "--url", os.environ["REDIS_URL"]]
+    cron = [sys.executable, "-m", "storefront.cron_lease"]
     return {"worker": ([sys.executable, "worker.py"], worker_env), "cron": (cron, dict(os.environ))}
 
 

@@ -1,6 +1,7 @@
 """The RQ worker process (Procfile `worker`): works on the app's queue (JOB_QUEUE) with RQ's scheduler (for
-retries with back-off) and, in a child process, exactly one RQ cron scheduler for the periodic jobs in
-storefront/cron.py. Set RUN_CRON=0 on any extra worker so the periodic jobs are not scheduled twice.
+retries with back-off) and, in a child process, an RQ cron scheduler for the periodic jobs in
+storefront/cron.py. Every worker may run one: a lease in Redis lets only one of them enqueue at a time
+(storefront/cron_lease.py), so scaling workers never schedules a periodic job twice. RUN_CRON=0 leaves it out.
 
 A worker that dies outright (kill -9, a crashed dyno) leaves its job in RQ's started registry until the job's
 heartbeat lapses (monitoring interval + 60 s) and a maintenance pass of any live worker retries it. RQ's defaults
@@ -16,12 +17,11 @@ import os
 import signal
 import sys
 
-from redis import Redis
 from rq import Worker
-from rq.cron import CronScheduler
 
 from storefront import create_app
 from storefront.config import ConfigError
+from storefront.cron_lease import run as run_cron
 from storefront.extensions import db
 from storefront.jobs import redis_connection
 
@@ -42,12 +42,6 @@ class ShopWorker(Worker):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def run_cron(redis_url):
-    scheduler = CronScheduler(connection=Redis.from_url(redis_url))
-    scheduler.load_config_from_file("storefront.cron")
-    scheduler.start()
-
-
 def main():
     try:
         app = create_app()
@@ -60,7 +54,8 @@ def main():
                 "storefront worker: REDIS_URL is not set, so there is no queue to work on (jobs run in the web app)"
             )
         if os.environ.get("RUN_CRON", "1").strip() != "0":
-            multiprocessing.Process(target=run_cron, args=(app.config["REDIS_URL"],), daemon=True).start()
+            cron_settings = (app.config["REDIS_URL"], app.config["JOB_QUEUE"])
+            multiprocessing.Process(target=run_cron, args=cron_settings, daemon=True).start()
         # RQ forks a work horse per job; it must open its own database connections, not share ours.
         os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
         worker = ShopWorker(

@@ -1,4 +1,5 @@
-"""Periodic jobs for RQ's own cron scheduler (`rq cron storefront.cron`; worker.py starts exactly one).
+"""Periodic jobs for RQ's cron scheduler, started by worker.py (or supervise.py) through storefront/cron_lease.py,
+which lets one scheduler at a time enqueue them however many workers run.
 
 They go to the queue the worker listens on: JOB_QUEUE, read here from the environment as the app reads it."""
 

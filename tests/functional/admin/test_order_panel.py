@@ -8,7 +8,7 @@ import pytest
 from storefront import jobs
 from storefront.extensions import db
 from storefront.orders import services as orders
-from tests.factories import make_product, make_user
+from tests.factories import make_user
 from tests.functional.admin.panel_support import (
     ADMIN_EMAIL,
     HTMX,
@@ -21,7 +21,13 @@ from tests.functional.admin.panel_support import (
 )
 from tests.functional.checkout.support import GUEST_EMAIL, physical
 from tests.functional.downloads.support import download_url, ebook, entitlements_of, logs_of
-from tests.functional.renders.support import STAR_MAP_FIELD, buy_personalised, fail_template, rendition_of
+from tests.functional.renders.support import (
+    STAR_MAP_FIELD,
+    buy_personalised,
+    fail_template,
+    personalised_star_map,
+    rendition_of,
+)
 
 BROWSER = "Mozilla/5.0 (Panel Test) Firefox/130.0"
 
@@ -38,16 +44,8 @@ def ebook_order(shopper):
     return order
 
 
-def personalised_product():
-    product = make_product(title="Personalised Star Map", price_cents=1900, with_image=False)
-    product.render_template = "certificate_pdf"
-    product.buyer_fields = [STAR_MAP_FIELD]
-    db.session.commit()
-    return product
-
-
 def test_the_panel_shows_items_with_personalisation_amounts_renders_emails_and_timeline(admin, shopper):
-    order = buy_personalised(shopper, personalised_product(), {STAR_MAP_FIELD: "Grace Hopper"})
+    order = buy_personalised(shopper, personalised_star_map(), {STAR_MAP_FIELD: "Grace Hopper"})
 
     page = text_of(admin.get(panel_url(order)))
 
@@ -212,7 +210,7 @@ def test_another_orders_entitlement_is_not_found_here(admin, shopper, ebook_orde
 
 def test_a_failed_render_is_run_again_from_the_panel(admin, shopper, monkeypatch):
     fail_template(monkeypatch, "certificate_pdf", times=1)
-    order = buy_personalised(shopper, personalised_product(), {STAR_MAP_FIELD: "Ada Lovelace"})
+    order = buy_personalised(shopper, personalised_star_map(), {STAR_MAP_FIELD: "Ada Lovelace"})
     rendition = rendition_of(order)
     assert rendition.status == "failed"
     assert "Render again" in text_of(admin.get(panel_url(order)))

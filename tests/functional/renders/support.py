@@ -13,6 +13,7 @@ from storefront.mail.models import EmailDelivery
 from storefront.renders.models import Rendition
 from storefront.renders.templates import TEMPLATES
 from storefront.storage import get_storage
+from tests.factories import make_product
 from tests.functional.checkout.support import order_paid_on
 
 STAR_MAP_FIELD = "Name on the print"
@@ -25,6 +26,15 @@ def picture(size=(2000, 1000), image_format="JPEG", mode="RGB", colour=(40, 90, 
         colour = (*colour, 128)
     Image.new(mode, size, colour).save(buffer, format=image_format)
     return buffer.getvalue()
+
+
+def personalised_star_map():
+    """A published product rendered per order as a PDF certificate, with one buyer field."""
+    product = make_product(title="Personalised Star Map", price_cents=1900, with_image=False)
+    product.render_template = "certificate_pdf"
+    product.buyer_fields = [STAR_MAP_FIELD]
+    db.session.commit()
+    return product
 
 
 def add_with_fields(shopper, product, personalisation, **headers):
