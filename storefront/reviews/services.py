@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from storefront.audit.services import record_admin_action
@@ -107,8 +108,11 @@ def write_review(user, product, given):
     if refusal is not None:
         raise refusal
     review = Review(product_id=product.id, user_id=user.id, rating=rating, body=body)
-    db.session.add(review)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a second tab posting at the same moment meets the unique key
+            db.session.add(review)
+    except IntegrityError:
+        raise ReviewRefused("You have already reviewed this product; you can edit your review.", 403) from None
     return review
 
 

@@ -1,6 +1,8 @@
 """Who may review a product: only a logged-in customer who bought it, paid, and was not refunded for it in full;
 once per product; stars 1 to 5 and plain text of bounded length. An edit sends the review back for approval."""
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -180,3 +182,53 @@ def test_only_the_author_can_edit_a_review(app):
     assert reviews_of(print_)[0].body == GOOD_TEXT
     assert app.test_client().get(f"/reviews/{review.id}/edit").status_code == 302  # anonymous: log in first
     assert db.session.scalar(select(User.id).where(User.id == review.user_id)) is not None
+
+
+def test_my_orders_links_to_a_review_page_of_its_own(app):
+    print_ = digital(title="Harbour Print")
+    _user, buyer, _order = buyer_of(app, print_)
+
+    orders_page = buyer.client.get("/account/orders").get_data(as_text=True)
+    assert f'href="/products/{print_.slug}/review"' in orders_page
+    page = page_text(buyer.client.get(f"/products/{print_.slug}/review"))
+    assert "Review <a" in page and "Send my review" in page
+
+    assert (
+        buyer.client.post(f"/products/{print_.slug}/review", data={"rating": 3, "body": GOOD_TEXT}).status_code == 303
+    )
+    again = buyer.client.get(f"/products/{print_.slug}/review")
+    assert again.status_code == 403 and "already reviewed" in page_text(again)
+
+
+def test_two_tabs_posting_at_once_make_one_review(app):
+    """Both pass the "already reviewed?" check; the unique key refuses the second. Postgres only: SQLite lets one
+    writer at a time and refuses a stale reader's write before the key is reached (production runs on Postgres)."""
+    from storefront.reviews.services import ReviewInput, ReviewRefused, write_review
+
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers before the unique key is reached")
+    print_ = digital()
+    user, _buyer, _order = buyer_of(app, print_)
+    user_id, product_id = user.id, print_.id
+    start, outcomes = threading.Barrier(2), []
+
+    def post(stars):
+        with app.app_context():
+            me, product = db.session.get(User, user_id), db.session.get(type(print_), product_id)
+            start.wait()
+            try:
+                write_review(me, product, ReviewInput(stars, GOOD_TEXT))
+                db.session.commit()
+                outcomes.append("saved")
+            except ReviewRefused:
+                db.session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=post, args=(stars,)) for stars in (4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["refused", "saved"]
+    assert len(reviews_of(print_)) == 1
