@@ -76,6 +76,7 @@ def edit(review_id):
     review = _own_review_or_404(review_id)
     form = ReviewForm(obj=review)
     page = {"form": form, "product": review.product, "action": url_for("reviews.edit", review_id=review.id)}
+    page["heading"] = "Change your review"
     if not form.validate_on_submit():
         return render_page_or_fragment(EDIT_PAGE, FORM, status=INVALID if form.is_submitted() else 200, **page)
     try:

@@ -157,6 +157,9 @@ def test_an_edit_by_the_author_goes_back_to_pending_and_leaves_the_rating(app, a
     moderate(admin, review, "approve")
     assert rating_of(print_)[:2] == (1, 5)
 
+    form = page_text(buyer.client.get(f"/reviews/{review.id}/edit"))
+    assert "Change your review" in form and GOOD_TEXT in form
+
     response = buyer.client.post(
         f"/reviews/{review.id}/edit", data={"rating": 2, "body": "Faded after a month in the sun."}
     )
