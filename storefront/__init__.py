@@ -103,6 +103,7 @@ def register_blueprints(app):
     from storefront.downloads.views import bp as downloads_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
+    from storefront.reviews import bp as reviews_bp
     from storefront.seo import bp as seo_bp
 
     blueprints = (
@@ -112,6 +113,7 @@ def register_blueprints(app):
         orders_bp,
         downloads_bp,
         payments_bp,
+        reviews_bp,
         accounts_bp,
         account_bp,
         admin_bp,

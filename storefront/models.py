@@ -13,3 +13,4 @@ from storefront.payments.models import WebhookEvent  # noqa: F401
 from storefront.promotions.models import PromoCode  # noqa: F401
 from storefront.refunds.models import Refund, RefundItem  # noqa: F401
 from storefront.renders.models import ProductImageVariant, Rendition  # noqa: F401
+from storefront.reviews.models import Review  # noqa: F401

@@ -11,6 +11,7 @@ from storefront.admin import (  # noqa: E402,F401  (routes register on import)
     products,  # noqa: E402,F401  (products, pictures and deliverable files)
     promotions,  # noqa: E402,F401  (promotion codes)
     renders,
+    reviews,  # noqa: E402,F401  (moderating product reviews)
     views,
     webhooks,  # noqa: E402,F401  (refused webhook deliveries)
 )

@@ -12,6 +12,7 @@ SORT_CHOICES = [
     SelectChoice("newest", "Newest first"),
     SelectChoice("price_asc", "Price: low to high"),
     SelectChoice("price_desc", "Price: high to low"),
+    SelectChoice("rating", "Best rated"),
 ]
 ALL_CATEGORIES = SelectChoice("", "All categories")
 # Keeps the OFFSET of any page within a 64-bit integer; no catalogue has this many pages.

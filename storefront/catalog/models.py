@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
@@ -52,6 +53,10 @@ class Product(db.Model):
     # and the fields the buyer fills in on the product page (storefront.catalog.buyer_fields: label, kind, limit).
     render_template: Mapped[str | None] = mapped_column(String(40))
     buyer_fields: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # Approved reviews, kept here by storefront.reviews.services.refresh_rating so listings sort by rating and show
+    # it without a query per product.
+    rating_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -77,6 +82,13 @@ class Product(db.Model):
     @property
     def in_stock(self):
         return self.is_digital or (self.stock or 0) > 0
+
+    @property
+    def rating_average(self):
+        """The approved reviews' average stars to one decimal (halves round up: 4.25 is 4.3), None without any."""
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def main_image(self):

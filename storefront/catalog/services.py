@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog.models import Category, Product, ProductImage
@@ -14,6 +14,13 @@ SORT_ORDERS = {
     "newest": (Product.created_at.desc(), Product.id.desc()),
     "price_asc": (Product.price_cents.asc(), Product.id.asc()),
     "price_desc": (Product.price_cents.desc(), Product.id.desc()),
+    # Best average first, then the most reviewed; products without reviews last (NULLs sort first in Postgres DESC).
+    "rating": (
+        case((Product.rating_count == 0, 1), else_=0),
+        (Product.rating_sum * 1.0 / case((Product.rating_count == 0, 1), else_=Product.rating_count)).desc(),
+        Product.rating_count.desc(),
+        Product.id.desc(),
+    ),
 }
 
 

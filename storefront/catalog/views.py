@@ -1,13 +1,15 @@
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, request
 from flask_login import current_user
 
 from storefront.catalog import bp, services
 from storefront.catalog.forms import CatalogFilterForm
 from storefront.extensions import limiter
 from storefront.htmx import render_page_or_fragment
+from storefront.integers import page_number
 from storefront.page_cache import cache_for_anonymous
 from storefront.renders.personalisation import values_from
 from storefront.renders.preview import can_preview, etag_of, preview_of, preview_png
+from storefront.reviews.queries import product_reviews
 from storefront.seo.services import catalogue_meta, product_meta
 
 INVALID = 422
@@ -17,6 +19,7 @@ PREVIEW_SCOPE = "personalisation-preview"
 # The same product and text always give the same picture; a changed title changes the text and so the URL.
 PREVIEW_MAX_AGE = 3600
 NO_STORE = {"Cache-Control": "no-store"}
+REVIEWS_LIST = "reviews/_partials/approved.html"
 
 
 def _catalog_query(form):
@@ -65,13 +68,15 @@ def _page_context(found, values=None):
         "description_html": services.render_description(found.description_md),
         "preview": preview,
         "page_meta": product_meta(found),
+        "reviews": product_reviews(found, current_user, request.args.get("page", 1, type=page_number)),
     }
 
 
 @bp.get("/products/<slug>")
 def product(slug):
-    page = render_template("catalog/product.html", **_page_context(_visible_product(slug)))
-    return cache_for_anonymous(make_response(page))
+    """The product page; `?page=N` shows that page of its approved reviews, and an htmx request gets that list alone."""
+    context = _page_context(_visible_product(slug))
+    return cache_for_anonymous(render_page_or_fragment("catalog/product.html", REVIEWS_LIST, **context))
 
 
 @bp.get("/products/<slug>/preview")
