@@ -5,7 +5,8 @@
 
 It starts the real processes on a scratch database (a SQLite file, or DATABASE_URL=postgresql://... to use that
 database: it is migrated, and the bench adds its own products and orders to it), real Redis (REDIS_URL, default
-redis://127.0.0.1:6379/0) and a queue of its own (bench-<pid>):
+redis://127.0.0.1:6379/0; give it a Redis database nothing else uses at the same time: RQ job ids such as
+email-<id> are per database, not per queue) and a queue of its own (bench-<pid>):
 `python worker.py` (one worker, with its cron child and RQ's scheduler, as the Procfile runs it) and
 `gunicorn wsgi:app -c gunicorn.conf.py -w 2` on a free port. Then it measures
 
