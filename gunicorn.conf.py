@@ -4,6 +4,10 @@ With WORKER_IN_WEB=1 and REDIS_URL set, the gunicorn master (never its web worke
 starts supervise.py once it is ready: that keeps one RQ worker and the one RQ cron scheduler running beside the
 web workers, so a whole shop fits one dyno. On shutdown the master stops it and waits for it: its children finish
 their jobs first. Without Redis nothing is started, since jobs and periodic work already run in the web app.
+
+The master imports the app once (preload_app) and warms it up (storefront.prefork: mappers, static files' manifest,
+heap frozen) before forking the web workers, which share those pages copy-on-write instead of each building its
+own copy. Each web worker then drops the database connections it inherited (it never uses the master's).
 """
 
 import os
@@ -15,6 +19,23 @@ from pathlib import Path
 # A little over supervise.py's own STOP_SECONDS, so its children are stopped before we give up on it.
 SUPERVISOR_STOP_SECONDS = float(os.environ.get("WORKER_STOP_SECONDS", "25")) + 5
 _supervisor = []
+preload_app = True
+
+
+def _loaded_app(server):
+    return server.app.wsgi()
+
+
+def pre_fork(server, _worker):
+    from storefront.prefork import warm_up_web
+
+    warm_up_web(_loaded_app(server))
+
+
+def post_fork(server, _worker):
+    from storefront.prefork import dispose_inherited_connections
+
+    dispose_inherited_connections(_loaded_app(server))
 
 
 def worker_in_web():

@@ -1,13 +1,15 @@
-"""Static files with a content hash in their URL, cached for a year, and text assets gzipped once at start-up.
+"""Static files with a content hash in their URL, cached for a year, and text assets gzipped once per process.
 
 `url_for('static', filename=...)` gains `?v=<hash of the file>` (a url_defaults hook, so templates need no helper).
 A request whose `v` is the file's current hash is answered `Cache-Control: public, max-age=31536000, immutable`:
 a changed file gets a new URL, so browsers and CDNs never need to ask again. Any other request (no `v`, or the hash
 of an older copy) gets the file with `no-cache`, so it is revalidated.
 
-Text assets (CSS, JavaScript, SVG) are small and few, so each is gzipped once when the app starts and kept in
-memory; a browser that accepts gzip gets those bytes. Only static files are compressed: pages carry the CSRF token
-next to text a visitor typed (the search box), the mix a BREACH attack needs, so they go out as they are.
+Text assets (CSS, JavaScript, SVG) are small and few, so each is gzipped once and kept in memory; a browser that
+accepts gzip gets those bytes. The manifest is built on first use, not in create_app: the worker and the cron
+scheduler never serve a static file, and gunicorn's master builds it once for its web workers (storefront.prefork).
+Only static files are compressed: pages carry the CSRF token next to text a visitor typed (the search box), the mix
+a BREACH attack needs, so they go out as they are.
 
 In debug mode nothing is fingerprinted or precompressed, so an edited stylesheet shows on the next reload.
 """
@@ -25,6 +27,7 @@ COMPRESSIBLE_TYPES = {"text/css", "text/javascript", "application/javascript", "
 # Below this, gzip's own header and the extra round of work are not worth it.
 MIN_COMPRESS_BYTES = 512
 FINGERPRINT_ARG = "v"
+MANIFEST_KEY = "storefront.assets"
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,7 @@ class Asset:
 
 
 def register_assets(app):
-    """Hash (and gzip) every static file once, then serve them through `serve_static`."""
-    app.extensions["storefront.assets"] = {} if app.debug else build_manifest(Path(app.static_folder))
+    """Serve static files through `serve_static`; every file is hashed (and gzipped) on first use."""
     app.url_defaults(add_fingerprint)
     app.view_functions["static"] = serve_static
 
@@ -55,14 +57,18 @@ def _asset(path):
     return Asset(hashlib.sha256(data).hexdigest()[:12], mimetype, gzipped)
 
 
-def _manifest():
-    return current_app.extensions["storefront.assets"]
+def manifest():
+    """{filename: Asset} of the current app, built on the first call in this process (empty in debug mode)."""
+    extensions = current_app.extensions
+    if MANIFEST_KEY not in extensions:
+        extensions[MANIFEST_KEY] = {} if current_app.debug else build_manifest(Path(current_app.static_folder))
+    return extensions[MANIFEST_KEY]
 
 
 def add_fingerprint(endpoint, values):
     if endpoint != "static" or FINGERPRINT_ARG in values:
         return
-    asset = _manifest().get(values.get("filename"))
+    asset = manifest().get(values.get("filename"))
     if asset is not None:
         values[FINGERPRINT_ARG] = asset.digest
 
@@ -70,7 +76,7 @@ def add_fingerprint(endpoint, values):
 def serve_static(filename):
     """The static file, gzipped when it was precompressed and the browser accepts gzip; immutable for a year when
     the URL carries the file's current hash."""
-    asset = _manifest().get(filename)
+    asset = manifest().get(filename)
     if asset is not None and asset.gzipped is not None and request.accept_encodings["gzip"]:
         response = current_app.response_class(asset.gzipped, mimetype=asset.mimetype)
         response.headers["Content-Encoding"] = "gzip"

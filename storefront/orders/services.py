@@ -215,10 +215,11 @@ def _on_paid(order, old):
         db.session.execute(
             CartItem.__table__.delete().where(CartItem.cart_id == order.cart_id, CartItem.product_id.in_(bought))
         )
-    queue_email("order_confirmation", f"order:{order.id}:confirmation", order.email, order_id=order.id)
+    # The files first: queued in this order, the shopper's downloads do not wait behind the confirmation's delivery.
     if any(item.kind == "digital" for item in order.items):
         job_id = f"grant-entitlements-{order.id}"
         enqueue_after_commit("storefront.downloads.tasks.grant_entitlements_job", order.id, job_id=job_id)
+    queue_email("order_confirmation", f"order:{order.id}:confirmation", order.email, order_id=order.id)
 
 
 def record_payment(order, kind, amount_cents, currency, provider, object_id, event_id=None):

@@ -99,3 +99,27 @@ def wait_until(condition, seconds=120):
             return True
         time.sleep(0.1)
     return False
+
+
+def report_start_up_work(report_path):
+    """A job for the worker tests: writes (as JSON) what its work horse still had to set up when the job began,
+    before doing anything itself. Everything should have been done once in the worker, before forking."""
+    import gc
+    import json
+    import sys
+
+    from flask import current_app
+
+    from storefront.renders.fonts import pdf_font
+
+    report = {
+        "pid": os.getpid(),
+        "mappers_unconfigured": db.Model.registry._new_mappers,
+        "job_modules_missing": [
+            name for name in ("storefront.renders.tasks", "reportlab.pdfgen.canvas") if name not in sys.modules
+        ],
+        "fonts_registered": pdf_font.cache_info().currsize,
+        "mail_templates_compiled": sum(1 for key in current_app.jinja_env.cache.keys() if "mail/" in str(key)),
+        "objects_frozen": gc.get_freeze_count(),
+    }
+    Path(report_path).write_text(json.dumps(report))

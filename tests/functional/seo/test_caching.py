@@ -23,6 +23,15 @@ def linked_url(page, filename):
 # Static files
 
 
+def test_static_files_are_hashed_on_first_use_not_by_every_app_the_worker_and_cron_create(app, client):
+    assert "storefront.assets" not in app.extensions
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert linked_url(page, "css/app.css")
+    assert "css/app.css" in app.extensions["storefront.assets"]
+
+
 def test_pages_link_static_files_by_their_content_hash(client):
     page = client.get("/").get_data(as_text=True)
 
