@@ -105,6 +105,7 @@ def register_blueprints(app):
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
     from storefront.seo import bp as seo_bp
+    from storefront.wishlist.views import bp as wishlist_bp
 
     blueprints = (
         catalog_bp,
@@ -113,6 +114,7 @@ def register_blueprints(app):
         orders_bp,
         downloads_bp,
         licences_bp,
+        wishlist_bp,
         payments_bp,
         accounts_bp,
         account_bp,

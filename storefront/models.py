@@ -14,3 +14,4 @@ from storefront.payments.models import WebhookEvent  # noqa: F401
 from storefront.promotions.models import PromoCode  # noqa: F401
 from storefront.refunds.models import Refund, RefundItem  # noqa: F401
 from storefront.renders.models import ProductImageVariant, Rendition  # noqa: F401
+from storefront.wishlist.models import WishlistItem  # noqa: F401
