@@ -28,7 +28,9 @@ MAX_SEATS = 50
 
 def policy_mode(product_id):
     """The product's licence mode; LicenceMode.NONE without a policy."""
-    mode = db.session.scalar(select(LicencePolicy.mode).where(LicencePolicy.product_id == product_id))
+    # No autoflush: the cart asks while building a line (quantity still 0), which must not be flushed half-made.
+    with db.session.no_autoflush:
+        mode = db.session.scalar(select(LicencePolicy.mode).where(LicencePolicy.product_id == product_id))
     return LicenceMode(mode or LicenceMode.NONE)
 
 
