@@ -6,11 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.extensions import db
+from storefront.licences import pool
 from storefront.licences.keys import GENERATED_SHAPE, generate_key
 from storefront.licences.models import LicenceKey
+from storefront.licences.services import issue_licences
 from storefront.orders.status import OrderStatus
 from tests.functional.checkout.support import Shopper, emails_to, page_text
-from tests.functional.licences.support import buy, keys_of, licensed, order_page, refill
+from tests.functional.downloads.support import ebook
+from tests.functional.licences.support import buy, keys_of, licensed, order_page, refill, shop_admin
 
 POOL = ["AAAA-1111", "BBBB-2222", "CCCC-3333", "DDDD-4444"]
 
@@ -95,8 +98,6 @@ def test_refilling_twice_issues_nothing_more_to_an_order_already_served(shopper)
 
 
 def test_a_paid_order_seen_again_issues_no_second_set_of_keys(shopper):
-    from storefront.licences.services import issue_licences
-
     product = licensed("generated")
     order = buy(shopper, product, quantity=2)
     before = [key.key for key in keys_of(order)]
@@ -115,3 +116,14 @@ def test_seats_of_a_licensed_download_are_capped(shopper, quantity):
 
     assert response.status_code == 422
     assert "Only 50 of" in page_text(response)
+
+
+def test_the_downloads_email_lists_the_keys_beside_the_files(shopper):
+    product = ebook("Field Guide")
+    pool.set_policy(product, "generated", shop_admin())
+    db.session.commit()
+
+    order = buy(shopper, product, quantity=2)
+
+    [ready] = [m for m in emails_to("guest@example.com") if "downloads" in m.subject]
+    assert all(key.key in ready.text_body and key.key in ready.html_body for key in keys_of(order))

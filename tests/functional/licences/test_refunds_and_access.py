@@ -8,7 +8,7 @@ from storefront.accounts.models import Role
 from storefront.refunds.services import Actor, RefundRequest, issue_refund
 from tests.factories import make_user
 from tests.functional.checkout.support import Shopper, page_text
-from tests.functional.licences.support import buy, keys_of, licensed, order_page
+from tests.functional.licences.support import buy, keys_of, licensed, order_page, refill
 
 
 @pytest.fixture
@@ -52,8 +52,6 @@ def test_refunding_units_of_one_item_revokes_that_many_of_its_keys_only(client, 
 
 
 def test_a_refunded_pending_unit_is_not_issued_when_the_pool_is_refilled(shopper, boss):
-    from tests.functional.licences.support import refill
-
     product = licensed("pool", keys=["ONE"])
     order = buy(shopper, product, quantity=2)
     item = order.items[0]
