@@ -101,10 +101,12 @@ def register_blueprints(app):
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
     from storefront.downloads.views import bp as downloads_bp
+    from storefront.licences.views import bp as licences_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
     from storefront.reviews import bp as reviews_bp
     from storefront.seo import bp as seo_bp
+    from storefront.wishlist.views import bp as wishlist_bp
 
     blueprints = (
         catalog_bp,
@@ -112,6 +114,8 @@ def register_blueprints(app):
         checkout_bp,
         orders_bp,
         downloads_bp,
+        licences_bp,
+        wishlist_bp,
         payments_bp,
         reviews_bp,
         accounts_bp,

@@ -205,6 +205,8 @@ def _download_settings(environ):
         "DOWNLOAD_LIMIT": _int_setting(environ, "DOWNLOAD_LIMIT", 5, minimum=0),
         # Lifetime of the signed URL the app redirects to once a download is authorised.
         "DOWNLOAD_URL_SECONDS": _int_setting(environ, "DOWNLOAD_URL_SECONDS", 300, minimum=10, maximum=3600),
+        # A licence-key pool holding fewer keys than this is flagged on the product page and the dashboard.
+        "LICENCE_POOL_LOW_THRESHOLD": _int_setting(environ, "LICENCE_POOL_LOW_THRESHOLD", 10, minimum=0),
     }
 
 

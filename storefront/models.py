@@ -7,6 +7,7 @@ from storefront.catalog.models import Category, Product, ProductFile, ProductIma
 from storefront.downloads.models import DownloadEntitlement, DownloadLog  # noqa: F401
 from storefront.fulfilment.models import Shipment, ShipmentItem  # noqa: F401
 from storefront.job_records import JobRecord  # noqa: F401
+from storefront.licences.models import LicenceGrant, LicenceKey, LicencePolicy  # noqa: F401
 from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, OrderNote, PaymentEvent  # noqa: F401
 from storefront.payments.models import WebhookEvent  # noqa: F401
@@ -14,3 +15,4 @@ from storefront.promotions.models import PromoCode  # noqa: F401
 from storefront.refunds.models import Refund, RefundItem  # noqa: F401
 from storefront.renders.models import ProductImageVariant, Rendition  # noqa: F401
 from storefront.reviews.models import Review  # noqa: F401
+from storefront.wishlist.models import WishlistItem  # noqa: F401

@@ -11,6 +11,7 @@ from storefront.cart.models import Cart, CartItem, CartStatus
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.licences.services import MAX_SEATS, sells_seats
 from storefront.renders.personalisation import PersonalisationError, clean_personalisation
 
 
@@ -53,10 +54,10 @@ def _touch(cart):
 
 
 def max_quantity(product):
-    """How many of `product` one cart may hold: digital goods once, physical goods up to the stock (the number every
-    quantity message names)."""
+    """How many of `product` one cart may hold: digital goods once (a download sold with a licence key per unit: up
+    to MAX_SEATS seats), physical goods up to the stock (the number every quantity message names)."""
     if product.is_digital:
-        return 1
+        return MAX_SEATS if sells_seats(product) else 1
     return product.stock or 0
 
 
@@ -65,7 +66,7 @@ def _check_quantity(product, quantity):
         raise CartError("Quantity must be at least 1.")
     if not product.is_published:
         raise CartError(f"{product.title} is no longer available.")
-    if product.is_digital and quantity > 1:
+    if product.is_digital and quantity > 1 and not sells_seats(product):
         raise CartError(f"{product.title} is a download: one copy is all you need.")
     limit = max_quantity(product)
     if limit == 0:
@@ -96,7 +97,7 @@ def add_item(cart, product_id, quantity=1, personalisation=None):
         raise CartError("That product does not exist.")
     personalisation = _checked_personalisation(product, personalisation)
     existing = next((item for item in cart.items if item.product_id == product.id), None)
-    if existing is not None and product.is_digital:
+    if existing is not None and product.is_digital and not sells_seats(product):
         raise CartError(f"{product.title} is already in your cart.")
     total = quantity + (existing.quantity if existing else 0)
     _check_quantity(product, total)

@@ -15,6 +15,7 @@ from storefront.renders.personalisation import values_from
 from storefront.urls import is_safe_next
 
 INVALID = 422
+bp.add_app_template_global(services.max_quantity, "max_quantity")
 
 
 def _render_cart(cart, status=200, error=None, typed=None):

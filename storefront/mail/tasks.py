@@ -64,6 +64,9 @@ KINDS = {
         "downloads_ready", lambda c: f"Your downloads for order {c['order'].number} are ready", _order_context
     ),
     "refund_issued": Kind("refund_issued", lambda c: f"Refund for order {c['order'].number}", _refund_context),
+    "licence_keys_ready": Kind(
+        "licence_keys_ready", lambda c: f"Your licence keys for order {c['order'].number}", _order_context
+    ),
     "order_shipped": Kind("order_shipped", lambda c: f"Order {c['order'].number} has shipped", _shipment_context),
     "password_reset": Kind(
         "password_reset",

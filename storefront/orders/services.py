@@ -17,6 +17,8 @@ from storefront.downloads.services import revoke_entitlements
 from storefront.events_log import events
 from storefront.extensions import db
 from storefront.jobs import enqueue_after_commit
+from storefront.licences.services import issue_licences
+from storefront.licences.services import sync_order as sync_licences
 from storefront.mail import queue_email
 from storefront.mail.models import EmailDelivery
 from storefront.money import format_money
@@ -215,6 +217,8 @@ def _on_paid(order, old):
         db.session.execute(
             CartItem.__table__.delete().where(CartItem.cart_id == order.cart_id, CartItem.product_id.in_(bought))
         )
+    # Keys go out in this transaction, so the receipt queued below lists them (or says they are pending).
+    issue_licences(order)
     # The files first: queued in this order, the shopper's downloads do not wait behind the confirmation's delivery.
     if any(item.kind == "digital" for item in order.items):
         job_id = f"grant-entitlements-{order.id}"
@@ -266,6 +270,8 @@ def apply_refunds(order):
             # refunding particular items revokes theirs (storefront.refunds.services).
             kept = items_keeping_access(order.id)
             revoke_entitlements(order, [item.id for item in order.items if item.id not in kept])
+    # Licence keys follow the refunded units (all of them after a full refund); see storefront.licences.services.
+    sync_licences(order)
 
 
 def complete_free_order(order):

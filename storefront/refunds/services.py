@@ -18,6 +18,7 @@ from storefront.audit.services import record_admin_action
 from storefront.clock import utcnow
 from storefront.downloads.services import revoke_entitlements
 from storefront.extensions import db
+from storefront.licences.services import sync_order as sync_licences
 from storefront.money import format_money
 from storefront.orders import services as orders
 from storefront.orders.models import Order
@@ -251,10 +252,12 @@ def _record_failure(order, refund, error):
 
 
 def _apply_item_effects(order, refund):
-    """Digital items lose their files unless kept; physical units chosen for restock go back on the shelf."""
+    """Digital items lose their files unless kept, refunded units their licence keys; physical units chosen for
+    restock go back on the shelf."""
     items = {item.id: item for item in order.items}
     revoke = [line.order_item_id for line in refund.items if items[line.order_item_id].kind == "digital"]
     revoke_entitlements(order, [item_id for item_id in revoke if not _kept(refund, item_id)])
+    sync_licences(order)
     orders.return_to_stock(_restocked(refund, items))
 
 

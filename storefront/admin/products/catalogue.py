@@ -18,6 +18,7 @@ from storefront.catalog.buyer_fields import KIND_LABELS, MAX_FIELD_LENGTH
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.htmx import render_page_or_fragment
+from storefront.licences import pool as licence_pool
 from storefront.renders.templates import TEMPLATES
 from storefront.storage import get_storage
 
@@ -54,6 +55,8 @@ def render_editor(product, status=200, form=None, **context):
         max_field_length=MAX_FIELD_LENGTH,
         stock_log=catalog_admin.stock_log(product),
         sold=catalog_admin.was_sold(product),
+        licences=licence_pool.summary(product),
+        licence_modes=licence_pool.MODE_LABELS,
         **upload_context(),
         **context,
     )
