@@ -1,7 +1,7 @@
 """licence keys: policies, keys (pool and issued), grants per paid order item
 
 Revision ID: lk1a2b3c4d5e
-Revises: q7a1c3e5b9d2
+Revises: rv1a2b3c4d5e
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "lk1a2b3c4d5e"
-down_revision = "q7a1c3e5b9d2"
+down_revision = "rv1a2b3c4d5e"
 branch_labels = None
 depends_on = None
 
