@@ -101,6 +101,7 @@ def register_blueprints(app):
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
     from storefront.downloads.views import bp as downloads_bp
+    from storefront.legal import bp as legal_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
     from storefront.seo import bp as seo_bp
@@ -115,6 +116,7 @@ def register_blueprints(app):
         accounts_bp,
         account_bp,
         admin_bp,
+        legal_bp,
         seo_bp,
         health.bp,
         media.bp,
