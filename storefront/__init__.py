@@ -104,6 +104,7 @@ def register_blueprints(app):
     from storefront.legal import bp as legal_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
+    from storefront.privacy import bp as privacy_bp
     from storefront.seo import bp as seo_bp
 
     blueprints = (
@@ -117,6 +118,7 @@ def register_blueprints(app):
         account_bp,
         admin_bp,
         legal_bp,
+        privacy_bp,
         seo_bp,
         health.bp,
         media.bp,
