@@ -101,9 +101,11 @@ def register_blueprints(app):
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
     from storefront.downloads.views import bp as downloads_bp
+    from storefront.legal import bp as legal_bp
     from storefront.licences.views import bp as licences_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
+    from storefront.privacy import bp as privacy_bp
     from storefront.reviews import bp as reviews_bp
     from storefront.seo import bp as seo_bp
     from storefront.wishlist.views import bp as wishlist_bp
@@ -121,6 +123,8 @@ def register_blueprints(app):
         accounts_bp,
         account_bp,
         admin_bp,
+        legal_bp,
+        privacy_bp,
         seo_bp,
         health.bp,
         media.bp,

@@ -19,6 +19,7 @@ from storefront.backup import services as backups
 from storefront.cart.tasks import expire_abandoned_carts_job
 from storefront.demo import DEMO_ADMIN_EMAIL, seed_demo_catalog
 from storefront.extensions import db
+from storefront.legal.services import ensure_default_documents
 from storefront.orders.tasks import expire_overdue_orders_job
 from storefront.storage import get_storage
 from storefront.storage.prepare import prepare_buckets
@@ -28,8 +29,10 @@ ADMIN_PASSWORD_VARIABLE = "STOREFRONT_ADMIN_PASSWORD"
 
 @click.command("seed-demo")
 def seed_demo_command():
-    """Fill the shop with demo categories, products, images, files and an admin. Safe to run again."""
+    """Fill the shop with demo categories, products, images, files, the legal documents and an admin. Safe to run
+    again."""
     report = seed_demo_catalog()
+    documents = ensure_default_documents()
     admin = accounts.find_user_by_email(DEMO_ADMIN_EMAIL)
     password = None
     if admin is None:
@@ -37,6 +40,7 @@ def seed_demo_command():
         accounts.register_user(DEMO_ADMIN_EMAIL, password, terms_version=None, role=Role.SUPERADMIN)
     jobs.commit()  # then the image variant jobs are queued
     click.echo(f"Demo catalogue: {report.created} products created, {report.existing} already there.")
+    click.echo(f"Legal documents: {documents} published from the built-in texts.")
     if password:
         click.echo(f"Demo admin created: {DEMO_ADMIN_EMAIL} / {password}  (log in at /account/login)")
     else:

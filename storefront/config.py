@@ -318,7 +318,6 @@ def load_config(environ=None, instance_path="instance"):
         "BASE_URL": _http_url(environ, "BASE_URL", DEFAULT_BASE_URL),
         "STORE_NAME": environ.get("STORE_NAME", "Storefront"),
         "STORE_CURRENCY": _currency(environ),
-        "TERMS_VERSION": environ.get("TERMS_VERSION", "2026-11"),
         "CATALOG_PAGE_SIZE": _int_setting(environ, "CATALOG_PAGE_SIZE", 12, maximum=100),
         # Larger request bodies are refused with 413 before they are read (no upload here comes near it).
         "MAX_CONTENT_LENGTH": _int_setting(environ, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024, minimum=64 * 1024),

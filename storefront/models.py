@@ -7,6 +7,7 @@ from storefront.catalog.models import Category, Product, ProductFile, ProductIma
 from storefront.downloads.models import DownloadEntitlement, DownloadLog  # noqa: F401
 from storefront.fulfilment.models import Shipment, ShipmentItem  # noqa: F401
 from storefront.job_records import JobRecord  # noqa: F401
+from storefront.legal.models import LegalAcceptance, LegalVersion  # noqa: F401
 from storefront.licences.models import LicenceGrant, LicenceKey, LicencePolicy  # noqa: F401
 from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, OrderNote, PaymentEvent  # noqa: F401

@@ -42,6 +42,8 @@ def _schema():
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
+        # Migrations seed a fresh shop (the built-in legal documents): every test starts from empty tables instead.
+        _empty_all_tables()
     return app
 
 

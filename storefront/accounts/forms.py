@@ -53,7 +53,7 @@ class RegisterForm(FlaskForm):
     email = email_field()
     password, confirm = new_password_fields()
     accept_terms = BooleanField(
-        "I accept the terms of sale and privacy notice",
+        "I accept the terms of service and privacy policy",
         validators=[DataRequired(message="You must accept the terms to create an account.")],
     )
 

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     # Part of the id Flask-Login keeps in sessions and remember-me cookies: bumping it (on a password
     # reset) logs the account out everywhere.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the account was deleted at its owner's request (storefront.privacy): the row stays, anonymised, so the
+    # orders it placed still add up.
+    deleted_at: Mapped[datetime | None]
 
     @validates("email")
     def _normalise_email(self, _key, email):

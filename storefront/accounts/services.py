@@ -18,6 +18,7 @@ from storefront.accounts.models import PasswordResetToken, Role, User, normalise
 from storefront.accounts.passwords import hash_password, needs_rehash, verify_password
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.legal.services import accept_registration_documents
 from storefront.mail import queue_email
 
 # Checked against when the email is unknown so a failed login takes as long either way.
@@ -84,11 +85,13 @@ def _create_user(email, password, terms_version, role):
     return user
 
 
-def sign_up(email, password, terms_version):
+def sign_up(email, password):
     """Create an unconfirmed customer account and welcome its owner with a confirmation link; when the email already
     has an account, create nothing and email its owner that someone tried (with how to log in or reset) instead.
 
-    Both cases do the same work (one Argon2 hash, one queued email), so the caller can answer them identically.
+    The new account accepts the current terms and privacy policy (the sign-up form's checkbox), each acceptance
+    recorded. Both cases do the same work (one Argon2 hash, one queued email), so the caller can answer them
+    identically.
     Returns the new user or None; raises EmailTaken only when a racing twin of this sign-up created the account
     first (the caller rolls back: that twin already sent the welcome)."""
     owner = find_user_by_email(email)
@@ -96,7 +99,8 @@ def sign_up(email, password, terms_version):
         hash_password(password)  # the cost of creating an account, so the answer takes as long
         queue_email("account_exists", f"account-exists:{uuid.uuid4().hex}", owner.email, user_id=owner.id)
         return None
-    user = _create_user(email, password, terms_version, Role.CUSTOMER)
+    user = _create_user(email, password, None, Role.CUSTOMER)
+    accept_registration_documents(user)
     queue_email("welcome", f"welcome:{user.id}", user.email, user_id=user.id)
     return user
 

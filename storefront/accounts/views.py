@@ -1,4 +1,4 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from storefront import jobs
@@ -45,7 +45,7 @@ def register():
     if not form.validate_on_submit():
         return render_form("accounts/register.html", form)
     try:
-        services.sign_up(form.email.data, form.password.data, current_app.config["TERMS_VERSION"])
+        services.sign_up(form.email.data, form.password.data)
     except services.EmailTaken:
         # A double-submitted form lost the race to its twin, which created the account and sent the welcome.
         jobs.rollback()

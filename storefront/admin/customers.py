@@ -21,6 +21,7 @@ from storefront.extensions import db
 from storefront.forms import strip_whitespace
 from storefront.htmx import is_htmx, render_page_or_fragment
 from storefront.integers import page_number
+from storefront.privacy.forms import AdminDeleteForm
 
 INVALID = 422
 SEARCH_MAX_LENGTH = 254
@@ -70,6 +71,7 @@ def _render_account(user_id, status=200, **panel):
     orders, order_total = order_history(user_id)
     panel.setdefault("reason_form", ReasonForm(formdata=None))
     panel.setdefault("role_form", RoleForm(formdata=None, role=customer.user.role))
+    panel.setdefault("erase_form", AdminDeleteForm(formdata=None))
     return render_page_or_fragment(
         "admin/customers/detail.html",
         "admin/customers/_partials/account.html",

@@ -7,12 +7,13 @@ from flask_login import current_user
 from storefront import jobs
 from storefront.cart.current import current_cart
 from storefront.checkout import bp
-from storefront.checkout.access import refuse_blocked_user
+from storefront.checkout.access import refuse_blocked_user, require_current_terms
 from storefront.checkout.forms import BuyNowForm, CheckoutForm
 from storefront.checkout.services import review_buy_now, review_cart
 from storefront.downloads.services import order_delivery
 from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, render_page_or_fragment
+from storefront.legal import services as legal
 from storefront.orders import services as orders
 from storefront.orders.access import get_viewable_order, remember_order
 from storefront.orders.cancel import StillPaying, cancel_if_pending, close_checkout, end_earlier_orders
@@ -36,6 +37,7 @@ def _render_review(form, review, status=200, error=None):
 @bp.get("/")
 def review():
     refuse_blocked_user()
+    require_current_terms()
     cart = current_cart()
     if cart is None or not cart.items:
         flash("Your cart is empty.", "info")
@@ -47,6 +49,7 @@ def review():
 def buy_now():
     """Straight to checkout with one product, leaving the cart as it is."""
     refuse_blocked_user()
+    require_current_terms()
     choice = BuyNowForm()
     if not choice.validate():
         abort(400)
@@ -69,6 +72,7 @@ def _review_for(form):
 @bp.post("/")
 def place():
     refuse_blocked_user()
+    require_current_terms()
     form = CheckoutForm()
     found, cart = _review_for(form)
     if found is None:
@@ -147,6 +151,7 @@ def _place(form, found, email, cart_id):
     try:
         _redeem(form, found)
         order = orders.place_order(found, email, _user(), FREE if free else gateway.name, cart_id)
+        legal.record_guest_checkout(order)
         if free:
             orders.complete_free_order(order)
     except orders.CheckoutError as refused:

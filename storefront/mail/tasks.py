@@ -97,6 +97,7 @@ KINDS = {
         change_emails.change_confirm_context,
         mint_secrets=change_emails.change_confirm_secrets,
     ),
+    "account_deleted": Kind("account_deleted", lambda c: "Your account has been deleted", lambda delivery: {}),
     "email_change_taken": Kind(
         "email_change_taken",
         lambda c: "Someone tried to move an account to your email",
