@@ -101,6 +101,7 @@ def register_blueprints(app):
     from storefront.catalog import bp as catalog_bp
     from storefront.checkout import bp as checkout_bp
     from storefront.downloads.views import bp as downloads_bp
+    from storefront.mailings import bp as mailings_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
     from storefront.seo import bp as seo_bp
@@ -111,6 +112,7 @@ def register_blueprints(app):
         checkout_bp,
         orders_bp,
         downloads_bp,
+        mailings_bp,
         payments_bp,
         accounts_bp,
         account_bp,

@@ -8,6 +8,7 @@ from storefront.downloads.models import DownloadEntitlement, DownloadLog  # noqa
 from storefront.fulfilment.models import Shipment, ShipmentItem  # noqa: F401
 from storefront.job_records import JobRecord  # noqa: F401
 from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
+from storefront.mailings.models import MailingOptOut  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, OrderNote, PaymentEvent  # noqa: F401
 from storefront.payments.models import WebhookEvent  # noqa: F401
 from storefront.promotions.models import PromoCode  # noqa: F401

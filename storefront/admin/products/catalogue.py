@@ -18,6 +18,7 @@ from storefront.catalog.buyer_fields import KIND_LABELS, MAX_FIELD_LENGTH
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.htmx import render_page_or_fragment
+from storefront.mailings import file_updates
 from storefront.renders.templates import TEMPLATES
 from storefront.storage import get_storage
 
@@ -54,6 +55,7 @@ def render_editor(product, status=200, form=None, **context):
         max_field_length=MAX_FIELD_LENGTH,
         stock_log=catalog_admin.stock_log(product),
         sold=catalog_admin.was_sold(product),
+        version_notices=file_updates.notice_counts(product.files),
         **upload_context(),
         **context,
     )
