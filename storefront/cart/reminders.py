@@ -5,7 +5,7 @@ never once the cart was bought, and its signed link brings that very cart back. 
 from datetime import timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import exists, select, update
 
 from storefront import jobs
@@ -86,7 +86,7 @@ def cart_for_restore(token):
         return None
     try:
         cart_id = _serializer().loads(token, max_age=RESTORE_MAX_AGE.total_seconds())
-    except (BadSignature, ValueError, TypeError):
+    except (BadData, ValueError, TypeError):
         return None
     return db.session.get(Cart, cart_id) if isinstance(cart_id, int) else None
 

@@ -12,15 +12,16 @@ from storefront.orders.models import Order, OrderItem
 from storefront.urls import external_url
 
 
-def _file(delivery):
-    file = db.session.get(ProductFile, delivery.context["file_id"])
-    if file is None:
-        raise LookupError(f"product file {delivery.context['file_id']} no longer exists")
-    return file
+def _row(model, delivery, key):
+    """The row the delivery's context names under `key`; LookupError (the job fails, visibly) when it is gone."""
+    row = db.session.get(model, delivery.context[key])
+    if row is None:
+        raise LookupError(f"{model.__tablename__} {delivery.context[key]} no longer exists")
+    return row
 
 
 def file_update_context(delivery):
-    file = _file(delivery)
+    file = _row(ProductFile, delivery, "file_id")
     order = db.session.get(Order, delivery.context["order_id"])
     link = external_url("account.library_page") if order.user_id else external_url("orders.lookup")
     return {"file": file, "product_title": file.product.title, "order": order, "link": link}
@@ -40,20 +41,13 @@ def file_update_wanted(delivery):
     return db.session.scalar(select(held))
 
 
-def _cart(delivery):
-    cart = db.session.get(Cart, delivery.context["cart_id"])
-    if cart is None:
-        raise LookupError(f"cart {delivery.context['cart_id']} no longer exists")
-    return cart
-
-
 def cart_reminder_context(delivery):
-    return {"cart": _cart(delivery)}
+    return {"cart": _row(Cart, delivery, "cart_id")}
 
 
 def cart_restore_secrets(delivery):
     """The signed link back to the cart, made as the job writes the message so no stored row holds it."""
-    return {"restore_url": reminders.restore_url(_cart(delivery))}
+    return {"restore_url": reminders.restore_url(_row(Cart, delivery, "cart_id"))}
 
 
 def cart_reminder_wanted(delivery):

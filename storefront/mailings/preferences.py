@@ -2,7 +2,7 @@
 recipient and one mailing, so they work without logging in and cannot be forged for someone else."""
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,7 +38,7 @@ def read_token(token):
         return None
     try:
         email, mailing = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
+    except (BadData, ValueError, TypeError):
         return None
     return (email, mailing) if mailing in MAILINGS and isinstance(email, str) else None
 
