@@ -22,7 +22,7 @@ def _row(model, delivery, key):
 
 def file_update_context(delivery):
     file = _row(ProductFile, delivery, "file_id")
-    order = db.session.get(Order, delivery.context["order_id"])
+    order = _row(Order, delivery, "order_id")
     link = external_url("account.library_page") if order.user_id else external_url("orders.lookup")
     return {"file": file, "product_title": file.product.title, "order": order, "link": link}
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from storefront import jobs
 from storefront.audit.services import record_admin_action
+from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import ProductFile
 from storefront.downloads.models import DownloadEntitlement
 from storefront.extensions import db
@@ -30,7 +31,10 @@ def notice_key(file_id, version, email):
 
 
 def queue_version_notices(file, actor):
-    """Ask (after the caller's commit) for the current version's notice to go to every buyer holding `file`."""
+    """Ask (after the caller's commit) for the current version's notice to go to every buyer holding `file`.
+    Raises ProductRefused for a file never replaced: there is no new version to tell anyone about."""
+    if file.version < 2:
+        raise ProductRefused("This file has no new version yet; replace it first.")
     message = f"Emailed buyers about version {file.version} of {file.file_name}"
     record_admin_action(actor, "product.file_notify", file.product, message, None, {"version": file.version})
     job_id = f"file-update-{file.id}-v{file.version}"

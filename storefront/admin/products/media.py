@@ -125,6 +125,9 @@ def delete_product_file(product_id, file_id):
 def notify_file_buyers(product_id, file_id):
     """Email everyone holding the file that its current version is out (once per buyer and version, by a job)."""
     file = _child(ProductFile, product_id, file_id)
-    file_updates.queue_version_notices(file, current_user)
+    try:
+        file_updates.queue_version_notices(file, current_user)
+    except ProductRefused as problem:
+        return refused(file.product, problem)
     jobs.commit()
     return render_editor(file.product, notice=f"Emails about version {file.version} are being queued.")

@@ -13,7 +13,7 @@ from storefront.mailings.preferences import CART_REMINDERS, FILE_UPDATES, unsubs
 from tests.factories import make_user
 from tests.functional.checkout.support import Shopper
 from tests.functional.downloads.support import ebook
-from tests.functional.mailings.support import ONE_CLICK, admin_browser, text
+from tests.functional.mailings.support import ONE_CLICK, admin_browser, replace, text
 
 
 @pytest.fixture
@@ -56,6 +56,7 @@ def test_only_admins_may_email_buyers(app, who):
 def test_the_admin_button_needs_the_csrf_token(app):
     product = ebook()
     admin = admin_browser(app)
+    replace(admin, product.files[0])
     app.config["WTF_CSRF_ENABLED"] = True
     assert admin.post(notify_url(product)).status_code == 400
     token = page_token(admin, f"/admin/products/{product.id}")

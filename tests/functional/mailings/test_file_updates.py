@@ -150,3 +150,10 @@ def test_a_notice_for_an_outdated_version_sends_nothing(app, admin, product):
     replace(admin, the_file(product), label="Third")
     assert send_version_notices(the_file(product).id, 2) == 0
     assert outbox("ann@example.com", SUBJECT) == []
+
+
+def test_a_file_never_replaced_has_no_notice_to_send(app, admin, product):
+    buyer(app, product, "ann@example.com")
+    response = notify(admin, the_file(product))
+    assert response.status_code == 422 and "no new version yet" in text(response)
+    assert outbox("ann@example.com", SUBJECT) == []
