@@ -103,6 +103,7 @@ def register_blueprints(app):
     from storefront.downloads.views import bp as downloads_bp
     from storefront.legal import bp as legal_bp
     from storefront.licences.views import bp as licences_bp
+    from storefront.mailings import bp as mailings_bp
     from storefront.orders.views import bp as orders_bp
     from storefront.payments import bp as payments_bp
     from storefront.privacy import bp as privacy_bp
@@ -118,6 +119,7 @@ def register_blueprints(app):
         downloads_bp,
         licences_bp,
         wishlist_bp,
+        mailings_bp,
         payments_bp,
         reviews_bp,
         accounts_bp,

@@ -154,6 +154,10 @@ def _country_codes(environ, name, default):
 def _commerce_settings(environ):
     return {
         "CART_ABANDON_AFTER_HOURS": _int_setting(environ, "CART_ABANDON_AFTER_HOURS", 48),
+        # How long a cart is left before its (consented) reminder goes out: at least 10 minutes, at most 30 days.
+        "CART_REMINDER_DELAY_MINUTES": _int_setting(
+            environ, "CART_REMINDER_DELAY_MINUTES", 120, minimum=10, maximum=30 * 24 * 60
+        ),
         # Stripe Checkout sessions live between 30 minutes and 24 hours.
         "CHECKOUT_EXPIRES_MINUTES": _int_setting(environ, "CHECKOUT_EXPIRES_MINUTES", 60, minimum=30, maximum=1440),
         "SHIPPING_FLAT_RATE_CENTS": _int_setting(environ, "SHIPPING_FLAT_RATE_CENTS", 500, minimum=0),

@@ -10,6 +10,7 @@ from storefront.job_records import JobRecord  # noqa: F401
 from storefront.legal.models import LegalAcceptance, LegalVersion  # noqa: F401
 from storefront.licences.models import LicenceGrant, LicenceKey, LicencePolicy  # noqa: F401
 from storefront.mail.models import EmailDelivery, OutboxMessage  # noqa: F401
+from storefront.mailings.models import MailingOptOut  # noqa: F401
 from storefront.orders.models import Order, OrderEvent, OrderItem, OrderNote, PaymentEvent  # noqa: F401
 from storefront.payments.models import WebhookEvent  # noqa: F401
 from storefront.promotions.models import PromoCode  # noqa: F401

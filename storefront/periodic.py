@@ -7,7 +7,7 @@ releases the stock of abandoned checkouts.
 
 import time
 
-from storefront.cart.tasks import expire_abandoned_carts_job
+from storefront.cart.tasks import expire_abandoned_carts_job, send_cart_reminders_job
 from storefront.orders.tasks import expire_overdue_orders_job
 from storefront.payments.failures import prune_webhook_failures_job
 from storefront.sweep import sweep_job_records_job
@@ -17,6 +17,8 @@ PERIODIC_JOBS = (
     (sweep_job_records_job, 60),
     (expire_overdue_orders_job, 60),
     (expire_abandoned_carts_job, 15 * 60),
+    # Consented cart reminders go out within five minutes of CART_REMINDER_DELAY_MINUTES.
+    (send_cart_reminders_job, 5 * 60),
     # Refused webhook deliveries are kept 30 days (storefront/payments/failures.py).
     (prune_webhook_failures_job, 60 * 60),
 )

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms import BooleanField, EmailField, HiddenField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from storefront.forms import WholeNumberField, id_field
+from storefront.forms import WholeNumberField, id_field, strip_whitespace
 from storefront.integers import MAX_ID
 
 
@@ -28,3 +28,14 @@ class AddToCartForm(FlaskForm):
 
 class QuantityForm(FlaskForm):
     quantity = quantity_field(minimum=0)
+
+
+class ReminderForm(FlaskForm):
+    """Consent to one reminder about the cart; the box is never ticked for the shopper."""
+
+    email = EmailField(
+        "Email for the reminder",
+        filters=[strip_whitespace],
+        validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+    )
+    remind = BooleanField("Remind me about this cart once if I leave it")

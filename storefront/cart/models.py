@@ -30,6 +30,11 @@ class Cart(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on every change; carts untouched for CART_ABANDON_AFTER_HOURS are marked abandoned.
     touched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The shopper ticked "remind me about this cart" (never pre-ticked): where to write, and when they agreed.
+    # One reminder at most (storefront.cart.reminders); reminder_sent_at records it.
+    reminder_email: Mapped[str | None] = mapped_column(String(254))
+    reminder_consent_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
 
     items: Mapped[list["CartItem"]] = relationship(
         back_populates="cart", cascade="all, delete-orphan", order_by="CartItem.id"

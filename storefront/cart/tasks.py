@@ -1,3 +1,4 @@
+from storefront.cart.reminders import queue_due_reminders
 from storefront.cart.services import expire_abandoned_carts
 from storefront.extensions import db
 
@@ -7,3 +8,8 @@ def expire_abandoned_carts_job():
     count = expire_abandoned_carts()
     db.session.commit()
     return count
+
+
+def send_cart_reminders_job():
+    """Periodic: queue the one reminder of each consenting cart left for CART_REMINDER_DELAY_MINUTES."""
+    return queue_due_reminders()

@@ -51,6 +51,8 @@ class ProductFields:
     stock: int | None = None  # the opening stock of a new physical product; later changes go through adjust_stock
     render_template: str | None = None
     buyer_fields: list = field(default_factory=list)  # BuyerField values (storefront.catalog.buyer_fields)
+    # A new version of a file resets earlier buyers' download counts and link lifetimes (storefront.catalog.uploads).
+    fresh_downloads_on_update: bool = False
 
 
 def sanitised_slug(text):
@@ -73,6 +75,7 @@ def snapshot(product):
         "render_template": product.render_template,
         "buyer_fields": list(product.buyer_fields or []),
         "description_chars": len(product.description_md or ""),
+        "fresh_downloads_on_update": bool(product.fresh_downloads_on_update),
     }
 
 
@@ -145,6 +148,7 @@ def _apply(product, fields):
     product.category_id = fields.category_id
     product.render_template = fields.render_template
     product.buyer_fields = [buyer_field.as_json() for buyer_field in fields.buyer_fields]
+    product.fresh_downloads_on_update = fields.fresh_downloads_on_update and fields.kind == ProductKind.DIGITAL
 
 
 def create_product(fields, actor):

@@ -57,6 +57,8 @@ class Product(db.Model):
     # it without a query per product.
     rating_count: Mapped[int] = mapped_column(default=0, server_default="0")
     rating_sum: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When a deliverable gets a new version, earlier buyers' download counts and link lifetimes start afresh.
+    fresh_downloads_on_update: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -130,8 +132,17 @@ class ProductFile(db.Model):
     size_bytes: Mapped[int]
     content_type: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped each time the file is replaced; buyers are told about a version once (storefront.mailings.file_updates).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    version_label: Mapped[str | None] = mapped_column(String(80))
+    version_at: Mapped[datetime | None]
 
     product: Mapped[Product] = relationship(back_populates="files")
+
+    @property
+    def released_at(self):
+        """When the current version was put in place (the upload itself for a first version)."""
+        return self.version_at or self.created_at
 
 
 class StockAdjustment(db.Model):

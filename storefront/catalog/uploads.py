@@ -19,7 +19,9 @@ from storefront.catalog import cleanup
 from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import ProductFile, ProductKind
 from storefront.catalog.sniffing import HEAD_BYTES, UnsupportedFile, sniff_content_type
+from storefront.clock import utcnow
 from storefront.downloads.models import DownloadEntitlement
+from storefront.downloads.services import fresh_allowance
 from storefront.extensions import db
 from storefront.renders.services import InvalidImage, add_product_image
 from storefront.storage import get_storage
@@ -35,6 +37,7 @@ EXTENSIONS = {
     "text/plain": "txt",
 }
 MAX_STEM_LENGTH, MAX_SUFFIX_LENGTH = 110, 10
+MAX_VERSION_LABEL = 80
 
 
 def safe_file_name(name, content_type):
@@ -111,27 +114,39 @@ def attach_file(product, stored, actor):
     return file
 
 
-def replace_product_file(file, stream, file_name, max_bytes, actor):
+def replace_product_file(file, stream, file_name, max_bytes, actor, version_label=""):
     """Put a new version in place of `file`; entitlements earlier buyers hold to the old version now fetch the new
     one (same transaction), and the old object is deleted from storage after the commit."""
-    return put_in_place(file, _stored(file.product, stream, file_name, max_bytes), actor)
+    label = _version_label(version_label)
+    return put_in_place(file, _stored(file.product, stream, file_name, max_bytes), actor, label)
 
 
-def put_in_place(file, stored, actor):
-    """Make `file` the version already checked and in storage (`stored`: the ProductFile fields), earlier buyers'
-    entitlements included; the old object is deleted from storage after the commit."""
+def _version_label(text):
+    label = " ".join((text or "").split())
+    if len(label) > MAX_VERSION_LABEL:
+        raise ProductRefused(f"A version label is at most {MAX_VERSION_LABEL} characters.")
+    return label or None
+
+
+def put_in_place(file, stored, actor, version_label=None):
+    """Make `file` the version already checked and in storage (`stored`: the ProductFile fields), numbered one more
+    and labelled `version_label`, earlier buyers' entitlements included (their downloads counted afresh when the
+    product says so); the old object is deleted from storage after the commit."""
     before, old_key = _described(file), file.storage_key
+    moved = {**stored, **(fresh_allowance() if file.product.fresh_downloads_on_update else {})}
     db.session.execute(
         update(DownloadEntitlement)
         .where(DownloadEntitlement.storage_key == file.storage_key)
-        .values(**stored)
+        .values(**moved)
         .execution_options(synchronize_session=False)
     )
     for name, value in stored.items():
         setattr(file, name, value)
+    file.version, file.version_label, file.version_at = (file.version or 1) + 1, version_label, utcnow()
     cleanup.delete_after_commit(old_key)
     message = f"Replaced {before['file_name']} with {file.file_name}"
-    record_admin_action(actor, "product.file_replace", file.product, message, before, _described(file))
+    after = {**_described(file), "version": file.version, "version_label": version_label}
+    record_admin_action(actor, "product.file_replace", file.product, message, before, after)
     return file
 
 

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, Email, InputRequired, Length, NumberRange, Optional
 
 from storefront.cart.forms import quantity_field
@@ -18,6 +18,8 @@ class CheckoutForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
     )
+    # Consent to one reminder about the cart if the payment is not finished; never ticked for the shopper.
+    remind_me = BooleanField("Remind me about this cart once if I don't finish paying")
     promo_code = StringField(
         "Promotion code (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=40)]
     )

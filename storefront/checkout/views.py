@@ -5,7 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storefront import jobs
+from storefront.cart import reminders
 from storefront.cart.current import current_cart
+from storefront.cart.models import Cart
 from storefront.checkout import bp
 from storefront.checkout.access import refuse_blocked_user, require_current_terms
 from storefront.checkout.forms import BuyNowForm, CheckoutForm
@@ -150,6 +152,8 @@ def _place(form, found, email, cart_id):
     free = found.total_cents == 0
     try:
         _redeem(form, found)
+        if form.remind_me.data and cart_id is not None:
+            reminders.record_consent(db.session.get(Cart, cart_id), email, True)
         order = orders.place_order(found, email, _user(), FREE if free else gateway.name, cart_id)
         legal.record_guest_checkout(order)
         if free:

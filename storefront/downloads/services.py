@@ -5,14 +5,14 @@ Links carry an entitlement's random token, never a database id or a storage key.
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storefront.catalog.models import Product, ProductKind
+from storefront.catalog.models import Product, ProductFile, ProductKind
 from storefront.clock import utcnow
 from storefront.downloads.models import DownloadEntitlement, DownloadLog
 from storefront.extensions import db
@@ -93,6 +93,16 @@ def grant_file(order_item, storage_key, file_name, content_type, size_bytes):
 
 def _link_lifetime():
     return timedelta(hours=current_app.config["DOWNLOAD_LINK_HOURS"])
+
+
+def fresh_allowance():
+    """An entitlement's values when its downloads start afresh (a new version of a product that says so): the
+    configured limit, nothing counted yet, a full link lifetime from now."""
+    return {
+        "max_downloads": current_app.config["DOWNLOAD_LIMIT"],
+        "download_count": 0,
+        "expires_at": utcnow() + _link_lifetime(),
+    }
 
 
 def notify_if_all_ready(order):
@@ -198,6 +208,8 @@ class ItemDelivery:
     entitlements: list
     rendition: Rendition | None
     expects_files: bool
+    # The product files the entitlements fetch now, by storage key: their version number, label and date.
+    versions: dict = field(default_factory=dict)
 
     @property
     def failed(self):
@@ -230,6 +242,7 @@ def order_delivery(order):
     renditions = {
         r.order_item_id: r for r in db.session.scalars(select(Rendition).where(Rendition.order_item_id.in_(ids)))
     }
+    versions = _current_versions(entitlements)
     return OrderDelivery(
         [
             ItemDelivery(
@@ -237,10 +250,17 @@ def order_delivery(order):
                 entitlements=[e for e in entitlements if e.order_item_id == item.id],
                 rendition=renditions.get(item.id),
                 expects_files=_expects_files(item),
+                versions=versions,
             )
             for item in items
         ]
     )
+
+
+def _current_versions(entitlements):
+    keys = {entitlement.storage_key for entitlement in entitlements}
+    files = db.session.scalars(select(ProductFile).where(ProductFile.storage_key.in_(keys))) if keys else []
+    return {file.storage_key: file for file in files}
 
 
 def _expects_files(item):

@@ -6,7 +6,7 @@ Backends: `outbox` (default) stores messages in the database for the admin to re
 import smtplib
 import ssl
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
@@ -27,9 +27,11 @@ class Email:
     subject: str
     text: str
     html: str
+    # Extra headers, such as List-Unsubscribe on a consented mailing.
+    headers: dict = field(default_factory=dict)
 
 
-def render_email(template, to, subject, **context):
+def render_email(template, to, subject, headers=None, **context):
     """Render `mail/<template>.txt` and `.html` into a multipart-ready Email."""
     context = {"subject": subject, **context}
     return Email(
@@ -37,6 +39,7 @@ def render_email(template, to, subject, **context):
         subject=subject,
         text=render_template(f"mail/{template}.txt", **context),
         html=render_template(f"mail/{template}.html", **context),
+        headers=dict(headers or {}),
     )
 
 
@@ -47,7 +50,13 @@ def send_email(email):
 
 def _store_in_outbox(email):
     db.session.add(
-        OutboxMessage(to_address=email.to, subject=email.subject, text_body=email.text, html_body=email.html)
+        OutboxMessage(
+            to_address=email.to,
+            subject=email.subject,
+            text_body=email.text,
+            html_body=email.html,
+            headers=email.headers or None,
+        )
     )
 
 
@@ -79,6 +88,8 @@ def _send_over_smtp(email):
     # Without Date and Message-ID, spam filters mark the message down (and some servers add their own, wrongly).
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=_sender_domain(current_app.config["MAIL_FROM"]))
+    for name, value in email.headers.items():
+        message[name] = value
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     with _connect(url) as smtp:

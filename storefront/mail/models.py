@@ -18,6 +18,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
+    # Extra headers the message carried (List-Unsubscribe on consented mailings); None for plain messages.
+    headers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
@@ -25,6 +27,8 @@ class DeliveryStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    # Not sent on purpose: the recipient unsubscribed, or what it was about no longer holds (a cart since bought).
+    SKIPPED = "skipped"
 
 
 class EmailDelivery(db.Model):
@@ -32,7 +36,7 @@ class EmailDelivery(db.Model):
     `order:42:confirmation`, so a job that runs twice finds the row and sends nothing more."""
 
     __tablename__ = "email_deliveries"
-    __table_args__ = (CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status_known"),)
+    __table_args__ = (CheckConstraint("status IN ('queued', 'sent', 'failed', 'skipped')", name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unique_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -14,6 +14,8 @@ from storefront.extensions import db
 from storefront.logs import bind_order
 from storefront.mail import render_email, send_email
 from storefront.mail.models import DeliveryStatus, EmailDelivery
+from storefront.mailings import emails as mailing_emails
+from storefront.mailings import preferences
 from storefront.orders.models import Order
 from storefront.urls import external_url
 
@@ -27,6 +29,11 @@ class Kind:
     needs_secrets: bool = False
     # Makes the message's secrets (a reset code) as the job writes it, so no job argument or stored row holds them.
     mint_secrets: Callable[[EmailDelivery], dict] | None = None
+    # A consented mailing (storefront.mailings.preferences.MAILINGS): it carries the recipient's unsubscribe link and
+    # headers, and is skipped once they unsubscribed.
+    mailing: str | None = None
+    # False when what the message is about no longer holds (a reminded cart bought since): it is skipped.
+    still_wanted: Callable[[EmailDelivery], bool] | None = None
 
 
 class DeliveryFailed(Exception):
@@ -103,6 +110,21 @@ KINDS = {
         lambda c: "Someone tried to move an account to your email",
         account_emails.account_context,
     ),
+    "file_update": Kind(
+        "file_update",
+        lambda c: f"A new version of {c['product_title']} is available",
+        mailing_emails.file_update_context,
+        mailing=preferences.FILE_UPDATES,
+        still_wanted=mailing_emails.file_update_wanted,
+    ),
+    "cart_reminder": Kind(
+        "cart_reminder",
+        lambda c: "You left something in your cart",
+        mailing_emails.cart_reminder_context,
+        mint_secrets=mailing_emails.cart_restore_secrets,
+        mailing=preferences.CART_REMINDERS,
+        still_wanted=mailing_emails.cart_reminder_wanted,
+    ),
 }
 
 
@@ -112,8 +134,11 @@ def deliver_email(delivery_id, secrets=None):
 
     The row is locked while sending (on Postgres), so two copies of the job running at once send it once."""
     delivery = db.session.scalar(select(EmailDelivery).where(EmailDelivery.id == delivery_id).with_for_update())
-    if delivery is None or delivery.status == DeliveryStatus.SENT:
+    if delivery is None or delivery.status in {DeliveryStatus.SENT, DeliveryStatus.SKIPPED}:
         db.session.rollback()
+        return
+    if not _still_wanted(delivery):
+        _skip(delivery)
         return
     _bind_order(delivery)
     try:
@@ -135,6 +160,21 @@ def deliver_email(delivery_id, secrets=None):
     events.info("email sent: %s to %s", kind, recipient)
 
 
+def _still_wanted(delivery):
+    """A consented mailing goes only to a recipient who has not unsubscribed, about something that still holds."""
+    kind = KINDS[delivery.kind]
+    if kind.mailing and preferences.is_unsubscribed(delivery.to_address, kind.mailing):
+        return False
+    return kind.still_wanted is None or kind.still_wanted(delivery)
+
+
+def _skip(delivery):
+    delivery.status = DeliveryStatus.SKIPPED.value
+    kind, recipient = delivery.kind, mask_email(delivery.to_address)
+    db.session.commit()
+    events.info("email skipped: %s to %s (unsubscribed, or no longer relevant)", kind, recipient)
+
+
 def _bind_order(delivery):
     order_id = (delivery.context or {}).get("order_id")
     order = db.session.get(Order, order_id) if order_id else None
@@ -152,7 +192,11 @@ def _render(delivery, secrets):
     if kind.needs_secrets and not secrets:
         raise MissingSecrets(f"a {delivery.kind} email needs its one-time link, which only the original job had")
     context = {**kind.load_context(delivery), **(secrets or {})}
-    return render_email(kind.template, delivery.to_address, kind.subject(context), **context)
+    headers = None
+    if kind.mailing:
+        context["unsubscribe_url"] = preferences.unsubscribe_url(delivery.to_address, kind.mailing)
+        headers = preferences.list_headers(delivery.to_address, kind.mailing)
+    return render_email(kind.template, delivery.to_address, kind.subject(context), headers, **context)
 
 
 def _record_failure(delivery_id, error, secrets):

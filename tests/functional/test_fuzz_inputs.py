@@ -27,7 +27,18 @@ from tests.functional.downloads.support import ebook
 # Ending the session would leave the rest of the run anonymous; logging out is tested on its own.
 SKIPPED_ENDPOINTS = {"accounts.logout"}
 # Read from the request by views directly, not through a form class.
-DIRECT_PARAMETERS = {"next", "page", "number", "expires", "signature", "action", "q", "personalisation[Name]"}
+DIRECT_PARAMETERS = {
+    "next",
+    "page",
+    "number",
+    "expires",
+    "signature",
+    "action",
+    "q",
+    "personalisation[Name]",
+    "version_label",
+    "List-Unsubscribe",
+}
 
 PAST_INT32 = st.integers(min_value=2**31 - 1, max_value=2**80)
 NEGATIVE = st.integers(min_value=-(2**80), max_value=-1)

@@ -19,6 +19,7 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.htmx import render_page_or_fragment
 from storefront.licences import pool as licence_pool
+from storefront.mailings import file_updates
 from storefront.renders.templates import TEMPLATES
 from storefront.storage import get_storage
 
@@ -57,6 +58,7 @@ def render_editor(product, status=200, form=None, **context):
         sold=catalog_admin.was_sold(product),
         licences=licence_pool.summary(product),
         licence_modes=licence_pool.MODE_LABELS,
+        version_notices=file_updates.notice_counts(product.files),
         **upload_context(),
         **context,
     )

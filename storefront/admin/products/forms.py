@@ -23,6 +23,7 @@ def parse_product_fields(form, currency):
         stock=parse_whole(form.get("stock", ""), "Stock", optional=True),
         render_template=render_template,
         buyer_fields=_buyer_fields(form),
+        fresh_downloads_on_update=form.get("fresh_downloads_on_update") == "1",
     )
 
 
@@ -101,6 +102,7 @@ def form_values(product, currency):
         "kind": product.kind,
         "category_id": str(product.category_id or ""),
         "render_template": product.render_template or "",
+        "fresh_downloads_on_update": "1" if product.fresh_downloads_on_update else "",
         **_buyer_field_values(product.personalisation_fields),
     }
 

@@ -12,6 +12,7 @@ from storefront.catalog.admin_services import ProductRefused
 from storefront.catalog.models import Product, ProductFile, ProductImage
 from storefront.extensions import db
 from storefront.htmx import STOP_POLLING, is_htmx
+from storefront.mailings import file_updates
 
 IMAGES = "admin/products/_partials/images.html"
 
@@ -103,7 +104,8 @@ def replace_product_file(product_id, file_id):
     file = _child(ProductFile, product_id, file_id)
     try:
         upload = _uploaded_file()
-        uploads.replace_product_file(file, upload.stream, upload.filename, upload_limit(), current_user)
+        label = request.form.get("version_label", "")
+        uploads.replace_product_file(file, upload.stream, upload.filename, upload_limit(), current_user, label)
     except ProductRefused as problem:
         return refused(file.product, problem)
     jobs.commit()
@@ -117,3 +119,15 @@ def delete_product_file(product_id, file_id):
     uploads.delete_product_file(file, current_user)
     jobs.commit()
     return render_editor(product, notice="File removed; buyers who have it keep their copy.")
+
+
+@bp.post("/products/<int:product_id>/files/<int:file_id>/notify")
+def notify_file_buyers(product_id, file_id):
+    """Email everyone holding the file that its current version is out (once per buyer and version, by a job)."""
+    file = _child(ProductFile, product_id, file_id)
+    try:
+        file_updates.queue_version_notices(file, current_user)
+    except ProductRefused as problem:
+        return refused(file.product, problem)
+    jobs.commit()
+    return render_editor(file.product, notice=f"Emails about version {file.version} are being queued.")

@@ -37,3 +37,14 @@ def test_every_email_the_shop_sends_has_its_own_message_id(app, smtp, paid_order
     assert len(messages) == 2
     assert all(message["Date"] and MESSAGE_ID.fullmatch(message["Message-ID"]) for message in messages)
     assert messages[0]["Message-ID"] != messages[1]["Message-ID"]
+
+
+def test_a_consented_mailing_carries_its_unsubscribe_headers_over_smtp(app, smtp):
+    unsubscribe = "<https://shop.example.com/mail/unsubscribe/abc>"
+    extra = {"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+    send_email(Email(to="reader@example.com", subject="News", text="New version", html="<p>New</p>", headers=extra))
+
+    [message] = headers(smtp)
+    assert message["List-Unsubscribe"] == unsubscribe
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
