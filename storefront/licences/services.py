@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.downloads.services import DELIVERED
 from storefront.extensions import db
 from storefront.licences.keys import generate_key
 from storefront.licences.models import LicenceGrant, LicenceKey, LicenceMode, LicencePolicy
+from storefront.orders.models import Order, OrderItem
 from storefront.orders.status import OrderStatus
 from storefront.refunds.ledger import refunded_quantities
 
@@ -219,3 +221,23 @@ def check_key(text):
     if key is None:
         return None
     return {"status": "revoked" if key.revoked_at else "valid", "product": key.product.slug}
+
+
+def export_for_user(user):
+    """The licence keys issued on `user`'s orders (revoked ones too), as plain data for their data export."""
+    rows = db.session.execute(
+        select(Order.number, Product.title, LicenceKey.key, LicenceKey.issued_at, LicenceKey.revoked_at)
+        .join(OrderItem, OrderItem.id == LicenceKey.order_item_id)
+        .join(Order, Order.id == OrderItem.order_id)
+        .join(Product, Product.id == LicenceKey.product_id)
+        .where(Order.user_id == user.id)
+        .order_by(LicenceKey.issued_at, LicenceKey.id)
+    ).all()
+    return [
+        {"order": number, "product": title, "key": key, "issued_at": _iso(issued), "revoked_at": _iso(revoked)}
+        for number, title, key, issued, revoked in rows
+    ]
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

@@ -18,6 +18,7 @@ from storefront.legal.models import LegalAcceptance
 from storefront.mail.models import EmailDelivery
 from storefront.orders.models import Order, OrderItem
 from storefront.reviews import services as reviews_services
+from storefront.wishlist import services as wishlist_services
 
 # `.invalid` is reserved (RFC 2606): no mail can ever be delivered to it.
 PLACEHOLDER_DOMAIN = "deleted.invalid"
@@ -98,6 +99,7 @@ ERASERS = [
     ("consents", anonymise_consents),
     ("emails", anonymise_email_log),
     ("reviews", reviews_services.anonymise_for_user),
+    ("wishlist", wishlist_services.forget_for_user),
     ("account", anonymise_account),  # last: the sections above match on the account's email
 ]
 

@@ -11,8 +11,10 @@ from storefront.clock import utcnow
 from storefront.downloads.models import DownloadEntitlement, DownloadLog
 from storefront.extensions import db
 from storefront.legal.services import acceptances_for
+from storefront.licences import services as licence_services
 from storefront.orders.models import Order, OrderItem
 from storefront.reviews import services as reviews_services
+from storefront.wishlist import services as wishlist_services
 
 
 def timestamp(moment):
@@ -107,6 +109,8 @@ SECTIONS = [
     ("downloads", downloads),
     ("consents", consents),
     ("reviews", reviews_services.export_for_user),
+    ("wishlist", wishlist_services.export_for_user),
+    ("licence_keys", licence_services.export_for_user),
 ]
 
 

@@ -71,3 +71,19 @@ def move_to_cart(user, product_id, cart):
     item = cart_services.add_item(cart, product_id, 1)
     remove(user, product_id)
     return item.product
+
+
+def export_for_user(user):
+    """The products `user` saved, oldest first, as plain data for their data export."""
+    items = db.session.scalars(
+        select(WishlistItem)
+        .where(WishlistItem.user_id == user.id)
+        .options(selectinload(WishlistItem.product))
+        .order_by(WishlistItem.created_at, WishlistItem.id)
+    ).all()
+    return [{"product": item.product.title, "saved_at": item.created_at.isoformat()} for item in items]
+
+
+def forget_for_user(user):
+    """Before `user`'s account goes: their saved products go with it. Callers commit."""
+    db.session.execute(delete(WishlistItem).where(WishlistItem.user_id == user.id))

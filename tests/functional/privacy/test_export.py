@@ -39,7 +39,15 @@ def test_my_export_holds_my_data_and_nobody_elses(app):
 
 
 def test_the_export_is_a_list_of_named_sections(app):
-    assert [name for name, _section in export.SECTIONS] == ["profile", "orders", "downloads", "consents"]
+    assert [name for name, _section in export.SECTIONS] == [
+        "profile",
+        "orders",
+        "downloads",
+        "consents",
+        "reviews",
+        "wishlist",
+        "licence_keys",
+    ]
 
 
 def test_the_privacy_page_and_export_need_a_login(client):
