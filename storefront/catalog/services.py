@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from sqlalchemy import or_, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog.models import Category, Product, ProductImage
@@ -55,14 +56,40 @@ def _with_images():
     return selectinload(Product.images).selectinload(ProductImage.variants)
 
 
-def search_products(query, per_page):
-    """A page of published products matching `query`; a page past the end comes back empty."""
-    statement = (
-        _filtered(select(Product).where(Product.is_published.is_(True)), query)
+class _LeanCountPagination(SelectPagination):
+    """Counts with `count_select` (a bare count(*) over the filtered rows) instead of Flask-SQLAlchemy's count over a
+    subquery of the page's statement, which selects every column (descriptions included) only to count them."""
+
+    def _query_count(self):
+        return self._query_args["session"].scalar(self._query_args["count_select"])
+
+
+def _published(statement, query):
+    return _filtered(statement.where(Product.is_published.is_(True)), query)
+
+
+def catalogue_statement(query):
+    """The statement selecting every published product matching `query`, in its order, with what a card shows."""
+    return (
+        _published(select(Product), query)
         .options(joinedload(Product.category), _with_images())
         .order_by(*SORT_ORDERS[query.sort])
     )
-    return db.paginate(statement, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def search_products(query, per_page):
+    """A page of published products matching `query`; a page past the end comes back empty."""
+    statement = catalogue_statement(query)
+    count_select = _published(select(func.count()).select_from(Product), query)
+    return _LeanCountPagination(
+        select=statement,
+        count_select=count_select,
+        session=db.session(),
+        page=query.page,
+        per_page=per_page,
+        error_out=False,
+        count=True,
+    )
 
 
 def get_product_for_display(slug, include_unpublished=False):
