@@ -51,7 +51,7 @@ def _filtered(statement, query):
     return statement
 
 
-def _with_images():
+def with_images():
     """Images and their resized variants, in one statement each however many products are listed."""
     return selectinload(Product.images).selectinload(ProductImage.variants)
 
@@ -72,7 +72,7 @@ def catalogue_statement(query):
     """The statement selecting every published product matching `query`, in its order, with what a card shows."""
     return (
         _published(select(Product), query)
-        .options(joinedload(Product.category), _with_images())
+        .options(joinedload(Product.category), with_images())
         .order_by(*SORT_ORDERS[query.sort])
     )
 
@@ -92,11 +92,19 @@ def search_products(query, per_page):
     )
 
 
+def load_images(products):
+    """Load the images (and their variants) of already loaded `products` in two statements, however many there are,
+    so pages listing them (the cart) do not load each product's pictures one by one."""
+    ids = {product.id for product in products}
+    if ids:
+        db.session.scalars(select(Product).where(Product.id.in_(ids)).options(with_images())).all()
+
+
 def get_product_for_display(slug, include_unpublished=False):
     """The product with this slug, or None when it does not exist or is hidden from this viewer."""
     if "\x00" in slug:  # no slug holds a NUL byte, and Postgres would refuse the query
         return None
-    statement = select(Product).where(Product.slug == slug).options(_with_images())
+    statement = select(Product).where(Product.slug == slug).options(with_images())
     if not include_unpublished:
         statement = statement.where(Product.is_published.is_(True))
     return db.session.scalar(statement)
