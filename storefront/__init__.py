@@ -137,11 +137,14 @@ def register_blueprints(app):
 
 
 def register_templates(app):
+    from storefront.catalog.links import product_url
+    from storefront.catalog.pictures import picture_sources
     from storefront.money import format_money
     from storefront.storage import get_storage
 
-    app.jinja_env.filters["money"] = lambda amount, currency: format_money(amount, currency)
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["media_url"] = lambda key: get_storage().public_url(key)
+    app.jinja_env.globals.update(picture_sources=picture_sources, product_url=product_url)
 
 
 def register_cli(app):

@@ -1,6 +1,7 @@
 """Money is integer minor units plus an ISO 4217 currency; this is the one place that formats and parses it."""
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 # Currencies without minor units; everything else here uses cents.
@@ -14,6 +15,8 @@ def minor_unit_exponent(currency):
     return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
 
 
+# A page formats the same few prices again and again (cards, totals); the result depends on nothing else.
+@lru_cache(maxsize=4096)
 def format_money(amount_minor, currency):
     """Format integer minor units for display: format_money(1999, "USD") -> "$19.99"."""
     exponent = minor_unit_exponent(currency)

@@ -57,3 +57,12 @@ def make_product(
     db.session.add(product)
     db.session.commit()
     return product
+
+
+def make_star_map(title="Personalised Star Map"):
+    """A product rendered per order (a PDF certificate) with one buyer field, "Name on the print"."""
+    product = make_product(title=title, price_cents=1900, with_image=False)
+    product.render_template = "certificate_pdf"
+    product.buyer_fields = ["Name on the print"]
+    db.session.commit()
+    return product

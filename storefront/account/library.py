@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from storefront.catalog.models import ProductKind
-from storefront.downloads.services import DELIVERED, OrderDelivery, order_delivery
+from storefront.downloads.services import DELIVERED, OrderDelivery, order_delivery, orders_delivery
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
@@ -65,17 +65,22 @@ class LibraryOrder:
 
 
 def _library_query(user):
-    return select(Order).where(
-        Order.user_id == user.id,
-        Order.status.in_([status.value for status in IN_LIBRARY]),
-        Order.kind != ProductKind.PHYSICAL.value,
+    return (
+        select(Order)
+        .where(
+            Order.user_id == user.id,
+            Order.status.in_([status.value for status in IN_LIBRARY]),
+            Order.kind != ProductKind.PHYSICAL.value,
+        )
+        .options(selectinload(Order.items))
     )
 
 
 def library(user, page):
     """A page of the orders with files that `user` bought, newest first, and what each one's items hold."""
     orders = db.paginate(_newest_first(_library_query(user)), page=page, per_page=LIBRARY_PAGE_SIZE, error_out=False)
-    return orders, [LibraryOrder(order, order_delivery(order)) for order in orders.items]
+    deliveries = orders_delivery(orders.items)
+    return orders, [LibraryOrder(order, deliveries[order.id]) for order in orders.items]
 
 
 def library_order(user, number):

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from sqlalchemy import case, or_, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog.models import Category, Product, ProductImage
@@ -57,26 +58,60 @@ def _filtered(statement, query):
     return statement
 
 
-def _with_images():
+def with_images():
     """Images and their resized variants, in one statement each however many products are listed."""
     return selectinload(Product.images).selectinload(ProductImage.variants)
 
 
-def search_products(query, per_page):
-    """A page of published products matching `query`; a page past the end comes back empty."""
-    statement = (
-        _filtered(select(Product).where(Product.is_published.is_(True)), query)
-        .options(joinedload(Product.category), _with_images())
+class _LeanCountPagination(SelectPagination):
+    """Counts with `count_select` (a bare count(*) over the filtered rows) instead of Flask-SQLAlchemy's count over a
+    subquery of the page's statement, which selects every column (descriptions included) only to count them."""
+
+    def _query_count(self):
+        return self._query_args["session"].scalar(self._query_args["count_select"])
+
+
+def _published(statement, query):
+    return _filtered(statement.where(Product.is_published.is_(True)), query)
+
+
+def catalogue_statement(query):
+    """The statement selecting every published product matching `query`, in its order, with what a card shows."""
+    return (
+        _published(select(Product), query)
+        .options(joinedload(Product.category), with_images())
         .order_by(*SORT_ORDERS[query.sort])
     )
-    return db.paginate(statement, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def search_products(query, per_page):
+    """A page of published products matching `query`; a page past the end comes back empty."""
+    statement = catalogue_statement(query)
+    count_select = _published(select(func.count()).select_from(Product), query)
+    return _LeanCountPagination(
+        select=statement,
+        count_select=count_select,
+        session=db.session(),
+        page=query.page,
+        per_page=per_page,
+        error_out=False,
+        count=True,
+    )
+
+
+def load_images(products):
+    """Load the images (and their variants) of already loaded `products` in two statements, however many there are,
+    so pages listing them (the cart) do not load each product's pictures one by one."""
+    ids = {product.id for product in products}
+    if ids:
+        db.session.scalars(select(Product).where(Product.id.in_(ids)).options(with_images())).all()
 
 
 def get_product_for_display(slug, include_unpublished=False):
     """The product with this slug, or None when it does not exist or is hidden from this viewer."""
     if "\x00" in slug:  # no slug holds a NUL byte, and Postgres would refuse the query
         return None
-    statement = select(Product).where(Product.slug == slug).options(_with_images())
+    statement = select(Product).where(Product.slug == slug).options(with_images())
     if not include_unpublished:
         statement = statement.where(Product.is_published.is_(True))
     return db.session.scalar(statement)

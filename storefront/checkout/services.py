@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from storefront.cart.services import max_quantity
 from storefront.catalog.models import Product
+from storefront.catalog.services import load_images
 from storefront.extensions import db
 from storefront.renders.personalisation import personalisation_problem
 
@@ -100,6 +101,7 @@ def review(lines):
 
 
 def review_cart(cart):
+    load_images(item.product for item in cart.items)  # the cart shows each line's picture
     lines = [
         ReviewLine(item.product, item.quantity, item.seen_price_cents, item.id, personalisation=item.personalisation)
         for item in cart.items

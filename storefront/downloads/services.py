@@ -5,14 +5,16 @@ Links carry an entitlement's random token, never a database id or a storage key.
 """
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from storefront.catalog.models import Product, ProductFile, ProductKind
+from storefront.catalog.models import Product, ProductKind
 from storefront.clock import utcnow
 from storefront.downloads.models import DownloadEntitlement, DownloadLog
 from storefront.extensions import db
@@ -232,37 +234,44 @@ class OrderDelivery:
 
 def order_delivery(order):
     """The downloads section of the order page; empty for orders not (or no longer) delivered."""
-    if OrderStatus(order.status) not in DELIVERED:
-        return OrderDelivery([])
-    items = _digital_items(order)
+    return orders_delivery([order])[order.id]
+
+
+def orders_delivery(orders):
+    """{order id: OrderDelivery} for `orders`, in four statements however many orders and items there are (the
+    library lists a page of orders)."""
+    delivered = [order for order in orders if OrderStatus(order.status) in DELIVERED]
+    items = [item for order in delivered for item in _digital_items(order)]
     ids = [item.id for item in items]
-    entitlements = db.session.scalars(
+    entitlements = defaultdict(list)
+    for entitlement in db.session.scalars(
         select(DownloadEntitlement).where(DownloadEntitlement.order_item_id.in_(ids)).order_by(DownloadEntitlement.id)
-    ).all()
+    ):
+        entitlements[entitlement.order_item_id].append(entitlement)
     renditions = {
         r.order_item_id: r for r in db.session.scalars(select(Rendition).where(Rendition.order_item_id.in_(ids)))
     }
-    versions = _current_versions(entitlements)
-    return OrderDelivery(
-        [
-            ItemDelivery(
-                item=item,
-                entitlements=[e for e in entitlements if e.order_item_id == item.id],
-                rendition=renditions.get(item.id),
-                expects_files=_expects_files(item),
-                versions=versions,
-            )
-            for item in items
-        ]
-    )
+    products = _products_with_files({item.product_id for item in items})
+    versions = {file.storage_key: file for product in products.values() for file in product.files}
+    deliveries = {order.id: OrderDelivery([]) for order in orders}
+    for order in delivered:
+        deliveries[order.id] = OrderDelivery(
+            [
+                ItemDelivery(
+                    item, entitlements[item.id], renditions.get(item.id), _expects_files(item, products), versions
+                )
+                for item in _digital_items(order)
+            ]
+        )
+    return deliveries
 
 
-def _current_versions(entitlements):
-    keys = {entitlement.storage_key for entitlement in entitlements}
-    files = db.session.scalars(select(ProductFile).where(ProductFile.storage_key.in_(keys))) if keys else []
-    return {file.storage_key: file for file in files}
+def _products_with_files(product_ids):
+    """{id: product} with each product's files loaded (a deleted product is simply missing)."""
+    statement = select(Product).where(Product.id.in_(product_ids)).options(selectinload(Product.files))
+    return {product.id: product for product in db.session.scalars(statement)}
 
 
-def _expects_files(item):
-    product = _product(item)
+def _expects_files(item, products):
+    product = products.get(item.product_id)
     return product is not None and (product.is_rendered_per_order or bool(product.files))

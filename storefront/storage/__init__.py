@@ -29,6 +29,10 @@ def attachment_header(file_name):
 
 
 def checked_key(key):
+    """`key` normalised ("a//b" is "a/b"); raises InvalidStorageKey for an absolute path, "." or "..", or nothing."""
+    parts = key.split("/")
+    if all(part and part not in {".", ".."} for part in parts):
+        return key  # already normal: the common case, without the cost of a PurePosixPath (a page checks a hundred)
     path = PurePosixPath(key)
     if path.is_absolute() or not path.parts or any(part in {"", ".", ".."} for part in path.parts):
         raise InvalidStorageKey(f"unsafe storage key {key!r}")

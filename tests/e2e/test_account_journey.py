@@ -6,20 +6,11 @@ Jobs go to a real Redis queue here (the `rq_queue` fixture), so the render waits
 
 import re
 
-from storefront.extensions import db
 from tests.e2e.support import SETTLE_TIMEOUT_MS, assert_not_reloaded, assert_policy_held, mark_page
-from tests.factories import DEFAULT_PASSWORD, make_product, make_user
+from tests.factories import DEFAULT_PASSWORD, make_star_map, make_user
 
 PHONE = {"width": 360, "height": 800}
 EMAIL = "zoe@example.com"
-
-
-def star_map():
-    product = make_product(title="Personalised Star Map", price_cents=1900, with_image=False)
-    product.render_template = "certificate_pdf"
-    product.buyer_fields = ["Name on the print"]
-    db.session.commit()
-    return product
 
 
 def log_in(page):
@@ -54,7 +45,7 @@ def test_a_shopper_finds_a_print_being_prepared_in_the_library_and_downloads_it(
     from playwright.sync_api import expect
 
     make_user(EMAIL)
-    product = star_map()
+    product = make_star_map()
     page.set_viewport_size(PHONE)
     log_in(page)
     buy(page, product)

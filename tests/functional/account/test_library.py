@@ -6,7 +6,7 @@ import pytest
 from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.refunds.services import Actor, RefundRequest, issue_refund
-from tests.factories import make_product, make_user
+from tests.factories import make_star_map, make_user
 from tests.functional.account.support import LIBRARY, guest_order, logged_in, page_text, paid_order
 from tests.functional.checkout.support import order_paid_on
 from tests.functional.downloads.support import ebook, entitlements_of, expire
@@ -86,11 +86,7 @@ def test_a_refunded_order_shows_its_files_as_refunded_not_downloadable(app, ada)
 
 @pytest.fixture
 def star_map():
-    product = make_product(title="Personalised Star Map", price_cents=1900, with_image=False)
-    product.render_template = "certificate_pdf"
-    product.buyer_fields = ["Name on the print"]
-    db.session.commit()
-    return product
+    return make_star_map()
 
 
 def test_a_file_being_prepared_shows_live_and_stops_polling_when_ready(app, rq_queue, run_worker, star_map):

@@ -27,26 +27,26 @@ def no_tools_but(monkeypatch, tmp_path):
     return install
 
 
-def test_a_missing_pg_dump_is_named_with_what_to_install(app_on, no_tools_but, tmp_path):
-    no_tools_but()
-    shop = app_on(UNREACHABLE, SQLALCHEMY_ENGINE_OPTIONS={})
+@pytest.mark.parametrize(
+    ("tools", "needs_server", "said"),
+    [
+        ({}, False, ("pg_dump was not found on PATH", "postgresql-client")),
+        ({"pg_dump": "pg_dump (PostgreSQL) 9.6.24"}, True, ("pg_dump must be PostgreSQL", "9.6.24")),
+    ],
+    ids=["missing", "older-than-the-server"],
+)
+def test_a_pg_dump_that_cannot_back_up_is_refused_saying_why(
+    app, app_on, no_tools_but, tmp_path, tools, needs_server, said
+):
+    if needs_server and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("needs a Postgres server to compare versions with")
+    no_tools_but(**tools)
+    shop = app if needs_server else app_on(UNREACHABLE, SQLALCHEMY_ENGINE_OPTIONS={})
 
     result = backup(shop, "create", tmp_path / "nightly")
 
     assert result.exit_code == 1
-    assert "pg_dump was not found on PATH" in result.output and "postgresql-client" in result.output
-    assert list(tmp_path.glob("nightly*")) == []
-
-
-def test_a_pg_dump_older_than_the_server_is_refused(app, app_on, no_tools_but, tmp_path):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("needs a Postgres server to compare versions with")
-    no_tools_but(pg_dump="pg_dump (PostgreSQL) 9.6.24")
-
-    result = backup(app, "create", tmp_path / "nightly")
-
-    assert result.exit_code == 1
-    assert "pg_dump must be PostgreSQL" in result.output and "9.6.24" in result.output
+    assert all(words in result.output for words in said), result.output
     assert list(tmp_path.glob("nightly*")) == []
 
 
