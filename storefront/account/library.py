@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from storefront.catalog.models import ProductKind
 from storefront.downloads.services import DELIVERED, OrderDelivery, order_delivery, orders_delivery
 from storefront.extensions import db
+from storefront.licences.services import order_licences, orders_licences
 from storefront.orders.models import Order
 from storefront.orders.status import OrderStatus
 
@@ -49,6 +50,7 @@ class LibraryOrder:
 
     order: Order
     delivery: OrderDelivery
+    licences: list  # storefront.licences.services.ItemLicences of its items
 
     @property
     def refunded(self):
@@ -80,10 +82,11 @@ def library(user, page):
     """A page of the orders with files that `user` bought, newest first, and what each one's items hold."""
     orders = db.paginate(_newest_first(_library_query(user)), page=page, per_page=LIBRARY_PAGE_SIZE, error_out=False)
     deliveries = orders_delivery(orders.items)
-    return orders, [LibraryOrder(order, deliveries[order.id]) for order in orders.items]
+    licences = orders_licences(orders.items)
+    return orders, [LibraryOrder(order, deliveries[order.id], licences[order.id]) for order in orders.items]
 
 
 def library_order(user, number):
     """The library's part for `user`'s order `number`, or None when it is not theirs or holds no files."""
     order = db.session.scalar(_library_query(user).where(Order.number == number))
-    return None if order is None else LibraryOrder(order, order_delivery(order))
+    return None if order is None else LibraryOrder(order, order_delivery(order), order_licences(order))

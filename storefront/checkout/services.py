@@ -9,6 +9,7 @@ from storefront.cart.services import max_quantity
 from storefront.catalog.models import Product
 from storefront.catalog.services import load_images
 from storefront.extensions import db
+from storefront.licences.services import load_policies
 from storefront.renders.personalisation import personalisation_problem
 
 
@@ -102,6 +103,7 @@ def review(lines):
 
 def review_cart(cart):
     load_images(item.product for item in cart.items)  # the cart shows each line's picture
+    load_policies(item.product for item in cart.items)  # and its quantity limit (seats for licensed downloads)
     lines = [
         ReviewLine(item.product, item.quantity, item.seen_price_cents, item.id, personalisation=item.personalisation)
         for item in cart.items

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from storefront.clock import utcnow
 from storefront.extensions import db
@@ -25,6 +25,10 @@ class LicencePolicy(db.Model):
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     mode: Mapped[str] = mapped_column(String(16), default=LicenceMode.NONE.value)
+    # Product.licence_policy (None without a policy), so listings (the cart) load every line's policy at once.
+    product = relationship(
+        "Product", backref=backref("licence_policy", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

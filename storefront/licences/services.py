@@ -6,10 +6,12 @@ drawn from its pool, when the order is paid (in that transaction); taken back by
 until it is refilled), revokes what is over, and is safe to run any number of times. Callers own the transaction.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
@@ -19,7 +21,7 @@ from storefront.licences.keys import generate_key
 from storefront.licences.models import LicenceGrant, LicenceKey, LicenceMode, LicencePolicy
 from storefront.orders.models import Order, OrderItem
 from storefront.orders.status import OrderStatus
-from storefront.refunds.ledger import refunded_quantities
+from storefront.refunds.ledger import refunded_quantities, refunded_quantities_of_orders
 
 # A drawn key can be taken by another transaction between choosing and claiming it (SQLite has no SKIP LOCKED).
 DRAW_ATTEMPTS = 5
@@ -38,7 +40,20 @@ def policy_mode(product_id):
 
 def sells_seats(product):
     """True for a download sold with a licence key per unit: the buyer may take several (seats)."""
-    return product.is_digital and policy_mode(product.id) is not LicenceMode.NONE
+    if not product.is_digital:
+        return False
+    # No autoflush: the cart asks while building a line (quantity still 0), which must not be flushed half-made.
+    with db.session.no_autoflush:
+        policy = product.licence_policy
+    return policy is not None and LicenceMode(policy.mode) is not LicenceMode.NONE
+
+
+def load_policies(products):
+    """Load the licence policies of already loaded `products` in one statement (the cart asks each line's)."""
+    ids = {product.id for product in products if product is not None}
+    if ids:
+        statement = select(Product).where(Product.id.in_(ids)).options(selectinload(Product.licence_policy))
+        db.session.scalars(statement).all()
 
 
 def issue_licences(order):
@@ -197,17 +212,40 @@ class ItemLicences:
 
 def order_licences(order):
     """The licence keys of `order`'s items, for display; empty for an order never paid."""
-    status = OrderStatus(order.status)
-    if status not in DELIVERED and status is not OrderStatus.REFUNDED:
-        return []
-    refunded = refunded_quantities(order.id)
-    items = {item.id: item for item in order.items}
-    shown = []
-    for grant in grants_of(order.id):
-        keys = keys_of(grant.order_item_id)
-        pending = max(0, target_units(order, grant, refunded) - len(_live(keys)))
-        shown.append(ItemLicences(items[grant.order_item_id], keys, min(pending, grant.units - len(keys))))
+    return orders_licences([order])[order.id]
+
+
+def orders_licences(orders):
+    """{order id: [ItemLicences]} for `orders`, in three statements however many orders (the library's page)."""
+    shown = {order.id: [] for order in orders}
+    paid = {order.id: order for order in orders if _shows_keys(order)}
+    if not paid:
+        return shown
+    grants = db.session.scalars(
+        select(LicenceGrant).where(LicenceGrant.order_id.in_(paid)).order_by(LicenceGrant.order_item_id)
+    ).all()
+    keys = defaultdict(list)
+    for key in db.session.scalars(
+        select(LicenceKey)
+        .where(LicenceKey.order_item_id.in_([grant.order_item_id for grant in grants]))
+        .order_by(LicenceKey.unit)
+    ):
+        keys[key.order_item_id].append(key)
+    refunded = refunded_quantities_of_orders(list(paid))
+    for grant in grants:
+        shown[grant.order_id].append(_item_licences(paid[grant.order_id], grant, keys[grant.order_item_id], refunded))
     return shown
+
+
+def _shows_keys(order):
+    status = OrderStatus(order.status)
+    return status in DELIVERED or status is OrderStatus.REFUNDED
+
+
+def _item_licences(order, grant, keys, refunded):
+    item = next(item for item in order.items if item.id == grant.order_item_id)
+    pending = max(0, target_units(order, grant, refunded) - len(_live(keys)))
+    return ItemLicences(item, keys, min(pending, grant.units - len(keys)))
 
 
 def check_key(text):

@@ -7,19 +7,25 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storefront.accounts.models import Role
+from storefront import jobs
+from storefront.accounts.models import Role, User
 from storefront.audit.services import record_admin_action
 from storefront.catalog.models import Category, ProductImage
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.failed_jobs import GRANT_FILES, RENDER_ITEM
 from storefront.job_records import JobRecord, JobState
+from storefront.licences import pool
 from storefront.payments.failures import record_refusal
 from storefront.renders.models import ProductImageVariant, Rendition
+from storefront.reviews.models import Review, ReviewStatus
+from storefront.reviews.services import refresh_rating
+from storefront.wishlist.models import WishlistItem
 from tests.factories import make_product, make_star_map, make_user
 from tests.functional.account.support import guest_order, logged_in, paid_order
 from tests.functional.checkout.support import Shopper
 from tests.functional.downloads.support import ebook
+from tests.functional.licences.support import shop_admin
 from tests.functional.renders.support import STAR_MAP_FIELD, buy_personalised, fail_template
 
 N = 2
@@ -87,6 +93,17 @@ def my_paid_orders(viewer, count):
     """`count` orders of an ebook each, paid by the viewer's account."""
     for number in range(count):
         paid_order(viewer.shopper, ebook(f"Book {len(viewer.made)}-{number}"), email=viewer.email)
+    viewer.made.extend(range(count))
+
+
+def my_licensed_orders(viewer, count):
+    """`count` orders of an ebook that issues a licence key, each paid by the viewer's account (the library shows
+    each order's files and keys)."""
+    for number in range(count):
+        product = ebook(f"Tool {len(viewer.made)}-{number}")
+        pool.set_policy(product, "generated", shop_admin())
+        jobs.commit()
+        paid_order(viewer.shopper, product, email=viewer.email)
     viewer.made.extend(range(count))
 
 
@@ -158,15 +175,48 @@ def webhook_refusals(viewer, count):
     db.session.commit()
 
 
+def _reviews(viewer, count, status):
+    """`count` reviews of one product by as many customers (written straight in: eligibility is tested elsewhere)."""
+    if not viewer.made:
+        viewer.made.append(make_product(title="Reviewed", with_image=False))
+    product = viewer.made[0]
+    for _ in range(count):
+        db.session.add(Review(product=product, user_id=make_user().id, rating=4, body="Good.", status=status))
+    db.session.commit()
+    refresh_rating(product.id)
+    db.session.commit()
+    return f"/products/{product.slug}"
+
+
+def approved_reviews(viewer, count):
+    return _reviews(viewer, count, ReviewStatus.APPROVED.value)
+
+
+def pending_reviews(viewer, count):
+    _reviews(viewer, count, ReviewStatus.PENDING.value)
+
+
+def my_wishlist(viewer, count):
+    user = db.session.scalar(select(User).where(User.email == viewer.email))
+    for _ in range(count):
+        product = make_product(title="Wanted")
+        _add_image(product)
+        db.session.add(WishlistItem(user_id=user.id, product_id=product.id))
+    db.session.commit()
+
+
 PAGES = {
     "catalogue": ("guest", "/", products),
     "catalogue search": ("guest", "/?q=item", products),
     "catalogue page 2": ("guest", "/?page=2", products_past_the_first_page),
     "catalogue category and sort": ("guest", "/?category=prints&sort=price_desc", products),
+    "catalogue by rating": ("guest", "/?sort=rating", products),
+    "product page reviews": ("guest", None, approved_reviews),
     "product page": ("guest", None, pictures_of_one_product),  # its rows are pictures
     "cart": ("guest", "/cart/", cart_lines),
     "account orders": ("customer", "/account/orders", my_paid_orders),
-    "account library": ("customer", "/account/library", my_paid_orders),
+    "account library": ("customer", "/account/library", my_licensed_orders),
+    "account wishlist": ("customer", "/account/wishlist", my_wishlist),
     "admin orders": ("admin", "/admin/orders", guest_orders),
     "admin products": ("admin", "/admin/products", products),
     "admin customers": ("admin", "/admin/customers", customers_with_orders),
@@ -177,6 +227,7 @@ PAGES = {
     "admin outbox": ("admin", "/admin/outbox", guest_orders),
     "admin audit": ("admin", "/admin/audit", audit_rows_about_orders),
     "admin webhook failures": ("admin", "/admin/webhook-failures", webhook_refusals),
+    "admin reviews": ("admin", "/admin/reviews", pending_reviews),
 }
 
 
