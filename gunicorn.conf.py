@@ -22,20 +22,25 @@ _supervisor = []
 preload_app = True
 
 
-def _loaded_app(server):
-    return server.app.wsgi()
+def _loaded_shop(server):
+    """The preloaded app when it is the shop; None for another app run with these settings (bench/hello.py, the
+    hello world the benchmarks compare against, has no database to warm up or let go of)."""
+    app = server.app.wsgi()
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
 
 
 def pre_fork(server, _worker):
     from storefront.prefork import warm_up_web
 
-    warm_up_web(_loaded_app(server))
+    if shop := _loaded_shop(server):
+        warm_up_web(shop)
 
 
 def post_fork(server, _worker):
     from storefront.prefork import dispose_inherited_connections
 
-    dispose_inherited_connections(_loaded_app(server))
+    if shop := _loaded_shop(server):
+        dispose_inherited_connections(shop)
 
 
 def worker_in_web():
