@@ -19,7 +19,7 @@ from storefront.urls import external_url
 DESCRIPTION_LENGTH = 160
 SCHEMA_ORG = "https://schema.org"
 # Areas that are private to a shopper or an admin, by blueprint: robots.txt asks crawlers to stay out.
-PRIVATE_BLUEPRINTS = ("admin", "cart", "checkout", "account", "accounts", "orders", "payments", "downloads")
+PRIVATE_BLUEPRINTS = ("admin", "cart", "checkout", "account", "accounts", "orders", "payments", "downloads", "mailings")
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,14 @@ def test_the_library_lists_the_accounts_keys(app):
 
     assert "Your licence keys" in library
     assert all(key.key in library for key in keys_of(order))
+
+
+def test_the_admin_order_panel_lists_the_keys_live_revoked_and_pending(app, shopper, boss):
+    order = buy(shopper, licensed("pool", keys=["POOL-ONLY-ONE"], title="Synth"), quantity=2)
+    admin = Shopper(app.test_client())
+    assert admin.log_in(make_user("panel@example.com", role=Role.ADMIN)).status_code == 302
+
+    page = page_text(admin.client.get(f"/admin/orders/{order.number}"))
+
+    assert "Licence keys" in page and "POOL-ONLY-ONE" in page
+    assert "Key pending: the pool is empty" in page

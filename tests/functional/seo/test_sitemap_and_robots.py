@@ -44,7 +44,7 @@ def test_robots_keeps_crawlers_out_of_private_areas_and_points_at_the_sitemap(sh
     assert response.mimetype == "text/plain"
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == "User-agent: *"
-    for area in ("/admin", "/cart", "/checkout", "/account", "/orders", "/payments", "/downloads"):
+    for area in ("/admin", "/cart", "/checkout", "/account", "/orders", "/payments", "/downloads", "/mail"):
         assert f"Disallow: {area}" in lines
     assert "Disallow: /" not in lines and "Disallow: /products" not in lines
     assert f"Sitemap: {SHOP}/sitemap.xml" in lines
