@@ -56,7 +56,7 @@ def test_back_and_forward_restore_the_filter_form_with_the_results(shop, page, v
     assert "category=prints" in page.url
     assert_form_says_what_the_url_says(page, "1 product")
 
-    page.get_by_role("link", name="Harbour Print").click()
+    page.get_by_role("link", name="Harbour Print", exact=True).click()
     page.wait_for_url("**/products/*")
     page.go_back()
     assert "category=prints" in page.url
